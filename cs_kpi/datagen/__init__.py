@@ -1,0 +1,1 @@
+"""Deterministic, vectorised generator of realistic raw exports (SPEC part A)."""

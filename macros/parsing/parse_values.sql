@@ -1,0 +1,84 @@
+{#
+    Parsing of raw text (SPEC part A). Every macro returns NULL for text it cannot parse,
+    so a staging model can tell "empty" (text is NULL) from "unparseable" (text set, value NULL).
+#}
+
+{# Trimmed text, empty -> NULL. #}
+{% macro clean_text(column_name) -%}
+    nullif(trim(cast({{ column_name }} as {{ dbt.type_string() }})), '')
+{%- endmacro %}
+
+{# Categorical value: trimmed, lower-cased, empty -> NULL. #}
+{% macro clean_category(column_name) -%}
+    lower({{ clean_text(column_name) }})
+{%- endmacro %}
+
+{#
+    ISO 8601 timestamp text -> UTC timestamp without time zone.
+    Accepted: YYYY-MM-DD, then T or a space, then hh:mm:ss, optional fraction (kept to
+    microseconds), then Z, a numeric offset (+hh:mm, +hhmm or +hh, up to 14 hours) or nothing
+    (nothing = UTC). Anything else (2026/03/04, 04.03.2026, now, infinity, a date alone,
+    an impossible date) -> NULL.
+#}
+{% macro parse_timestamp(text_expression) -%}
+    {{ adapter.dispatch('parse_timestamp', 'cs_kpi')(text_expression) }}
+{%- endmacro %}
+
+{% macro iso_timestamp_pattern() -%}
+    ^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:([.][0-9]{1,6})[0-9]*)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(text_expression) -%}
+    {%- set pattern = iso_timestamp_pattern() -%}
+    case
+        when regexp_full_match({{ text_expression }}, '{{ pattern }}')
+            then try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\3') as timestamp)
+                - to_minutes(
+                    coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\4\5') as integer), 0) * 60
+                    + coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\4\6') as integer), 0)
+                )
+    end
+{%- endmacro %}
+
+{% macro default__parse_timestamp(text_expression) -%}
+    {#- Postgres-family fallback: same pattern, cast with the offset appended. -#}
+    case
+        when {{ text_expression }} ~ '{{ iso_timestamp_pattern() }}'
+            then cast(cast(replace({{ text_expression }}, 'T', ' ') as timestamp with time zone) at time zone 'UTC' as timestamp)
+    end
+{%- endmacro %}
+
+{# Whole number text (optional sign, digits only) -> bigint; "1.5", "12,5", "abc" -> NULL. #}
+{% macro parse_integer(text_expression) -%}
+    {{ adapter.dispatch('parse_integer', 'cs_kpi')(text_expression) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_integer(text_expression) -%}
+    case
+        when regexp_full_match({{ text_expression }}, '[+-]?[0-9]{1,18}')
+            then cast({{ text_expression }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro default__parse_integer(text_expression) -%}
+    case when {{ text_expression }} ~ '^[+-]?[0-9]{1,18}$' then cast({{ text_expression }} as bigint) end
+{%- endmacro %}
+
+{# Decimal text (optional sign, digits, optional point and digits) -> double. #}
+{% macro parse_decimal(text_expression) -%}
+    {{ adapter.dispatch('parse_decimal', 'cs_kpi')(text_expression) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_decimal(text_expression) -%}
+    case
+        when regexp_full_match({{ text_expression }}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)')
+            then cast({{ text_expression }} as double)
+    end
+{%- endmacro %}
+
+{% macro default__parse_decimal(text_expression) -%}
+    case
+        when {{ text_expression }} ~ '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            then cast({{ text_expression }} as double precision)
+    end
+{%- endmacro %}

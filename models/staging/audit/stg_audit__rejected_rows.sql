@@ -1,0 +1,57 @@
+{#- One row per rejected raw row of every raw table, with its reason(s) and the raw row. -#}
+{%- set bases = [
+    ('customers', 'base_shop__customers', "customer_id"),
+    ('agents', 'base_workforce__agents', "agent_id"),
+    ('agent_shifts', 'base_workforce__agent_shifts', "shift_id"),
+    ('tickets', 'base_helpdesk__tickets', "ticket_id"),
+    ('calls', 'base_phone__calls', "call_id"),
+    ('surveys', 'base_survey__responses', "response_id"),
+    ('orders', 'base_shop__orders', "order_id"),
+    ('order_items', 'base_shop__order_items', "order_id || '#' || line_number"),
+    ('products', 'base_shop__products', "product_id"),
+] -%}
+
+with
+
+{% for raw_table, base_model, key_expression in bases %}
+{{ raw_table }}_rejects as (
+
+    select
+        '{{ raw_table }}' as raw_table,
+        {{ key_expression }} as record_key,
+        reject_reason,
+        reject_reasons,
+        raw_record
+    from {{ ref(base_model) }}
+    where row_status = 'rejected'
+
+),
+{% endfor %}
+
+unioned as (
+
+    {% for raw_table, base_model, key_expression in bases %}
+    select * from {{ raw_table }}_rejects
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        raw_table,
+        record_key,
+        {{ dbt.split_part('reject_reason', "':'", 1) }} as reject_rule,
+        reject_reason,
+        reject_reasons,
+        raw_record,
+        md5(
+            raw_table || '|' || raw_record || '|'
+            || cast(row_number() over (partition by raw_table, raw_record order by reject_reasons) as varchar)
+        ) as rejected_row_id
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+{#-
+    SPEC part B rule 3, as a table a data steward can read: for every raw table, the raw
+    row count (read straight from the raw input) beside where each row ended up.
+    raw_rows = valid_rows + superseded_rows + duplicate_rows + rejected_rows must hold;
+    the test on this model fails the build when it does not.
+-#}
+{%- set bases = [
+    ('customers', 'base_shop__customers', 'stg_shop__customers'),
+    ('agents', 'base_workforce__agents', 'stg_workforce__agents'),
+    ('agent_shifts', 'base_workforce__agent_shifts', 'stg_workforce__agent_shifts'),
+    ('tickets', 'base_helpdesk__tickets', 'stg_helpdesk__tickets'),
+    ('calls', 'base_phone__calls', 'stg_phone__calls'),
+    ('surveys', 'base_survey__responses', 'stg_survey__responses'),
+    ('orders', 'base_shop__orders', 'stg_shop__orders'),
+    ('order_items', 'base_shop__order_items', 'stg_shop__order_items'),
+    ('products', 'base_shop__products', 'stg_shop__products'),
+] -%}
+
+with
+
+{% for raw_table, base_model, staging_model in bases %}
+{{ raw_table }}_counts as (
+
+    select
+        '{{ raw_table }}' as raw_table,
+        (select count(*) from {{ raw_relation(raw_table) }}) as raw_rows,
+        (select count(*) from {{ ref(staging_model) }}) as staging_rows,
+        count(*) as classified_rows,
+        sum(case when row_status = 'valid' then 1 else 0 end) as valid_rows,
+        sum(case when row_status = 'superseded' then 1 else 0 end) as superseded_rows,
+        sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_rows,
+        sum(case when row_status = 'rejected' then 1 else 0 end) as rejected_rows,
+        sum(case when row_status not in ('valid', 'superseded', 'duplicate', 'rejected')
+            or row_status is null then 1 else 0 end) as unclassified_rows
+    from {{ ref(base_model) }}
+
+),
+{% endfor %}
+
+unioned as (
+
+    {% for raw_table, base_model, staging_model in bases %}
+    select * from {{ raw_table }}_counts
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        raw_table,
+        cast(raw_rows as bigint) as raw_rows,
+        cast(valid_rows as bigint) as valid_rows,
+        cast(superseded_rows as bigint) as superseded_rows,
+        cast(duplicate_rows as bigint) as duplicate_rows,
+        cast(rejected_rows as bigint) as rejected_rows,
+        cast(unclassified_rows as bigint) as unclassified_rows,
+        cast(staging_rows as bigint) as staging_rows,
+        cast(classified_rows as bigint) as classified_rows,
+        raw_rows = valid_rows + superseded_rows + duplicate_rows + rejected_rows
+        and unclassified_rows = 0
+        and staging_rows = valid_rows as is_reconciled
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,112 @@
+{%- set raw_columns = [
+    'ticket_id', 'customer_id', 'agent_id', 'channel', 'category', 'priority', 'status',
+    'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count',
+    'handle_seconds', 'updated_at',
+] -%}
+{%- set checks = required_checks(['status', 'created_at'])
+    + category_checks({
+        'channel': ['email', 'chat', 'web', 'social'],
+        'category': ['billing', 'technical', 'shipping', 'returns', 'account', 'other'],
+        'priority': ['low', 'normal', 'high', 'urgent'],
+        'status': ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'],
+    })
+    + unparseable_checks(['created_at', 'first_response_at', 'resolved_at'], 'timestamp')
+    + unparseable_checks(['agent_replies', 'reopened_count', 'handle_seconds'], 'integer')
+    + range_checks({
+        'agent_replies': [0, none], 'reopened_count': [0, none], 'handle_seconds': [0, none],
+    })
+    + [
+        ('first_response_at < created_at', 'first_response_before_created'),
+        ('resolved_at < created_at', 'resolved_before_created'),
+        ("status in ('solved', 'closed') and resolved_at is null", 'resolved_status_without_resolved_at'),
+    ]
+-%}
+
+with
+
+source as (
+
+    select * from {{ raw_relation('tickets') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_category('channel') }} as channel,
+        {{ clean_category('category') }} as category,
+        {{ clean_category('priority') }} as priority,
+        {{ clean_category('status') }} as status,
+        {{ clean_text('status') }} as status_text,
+        {{ clean_text('created_at') }} as created_at_text,
+        {{ clean_text('first_response_at') }} as first_response_at_text,
+        {{ clean_text('resolved_at') }} as resolved_at_text,
+        {{ clean_text('agent_replies') }} as agent_replies_text,
+        {{ clean_text('reopened_count') }} as reopened_count_text,
+        {{ clean_text('handle_seconds') }} as handle_seconds_text,
+        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ raw_record(raw_columns) }} as raw_record
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_timestamp('created_at_text') }} as created_at,
+        {{ parse_timestamp('first_response_at_text') }} as first_response_at,
+        {{ parse_timestamp('resolved_at_text') }} as resolved_at,
+        {{ parse_timestamp('updated_at_text') }} as updated_at,
+        coalesce({{ parse_integer('agent_replies_text') }}, case when agent_replies_text is null then 0 end)
+            as agent_replies,
+        coalesce({{ parse_integer('reopened_count_text') }}, case when reopened_count_text is null then 0 end)
+            as reopened_count,
+        coalesce({{ parse_integer('handle_seconds_text') }}, case when handle_seconds_text is null then 0 end)
+            as handle_seconds
+    from cleaned
+
+),
+
+deduplicated as (
+
+    {{ deduplicate_rows('parsed', ['ticket_id'], updated_at='updated_at') }}
+
+),
+
+validated as (
+
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        customer_id,
+        agent_id,
+        channel,
+        category,
+        priority,
+        status,
+        created_at,
+        first_response_at,
+        resolved_at,
+        agent_replies,
+        reopened_count,
+        handle_seconds,
+        updated_at,
+        {{ row_status_columns() }},
+        raw_record
+    from validated
+
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with
+
+base as (
+
+    select * from {{ ref('base_helpdesk__tickets') }}
+    where row_status = 'valid'
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        customer_id,
+        agent_id,
+        channel,
+        category,
+        priority,
+        status,
+        created_at,
+        first_response_at,
+        resolved_at,
+        cast(agent_replies as integer) as agent_replies,
+        cast(reopened_count as integer) as reopened_count,
+        handle_seconds,
+        status in ('solved', 'closed') as is_resolved,
+        updated_at
+    from base
+
+)
+
+select * from final

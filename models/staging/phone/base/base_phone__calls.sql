@@ -1,0 +1,112 @@
+{%- set raw_columns = [
+    'call_id', 'customer_id', 'agent_id', 'direction', 'category', 'started_at', 'answered_at',
+    'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'disposition', 'ticket_id',
+    'quality_score',
+] -%}
+{%- set checks = required_checks(['direction', 'started_at', 'ended_at'])
+    + category_checks({
+        'direction': ['inbound', 'outbound'],
+        'category': ['billing', 'technical', 'shipping', 'returns', 'account', 'other'],
+        'disposition': ['resolved', 'escalated', 'callback', 'transferred', 'abandoned', 'failed'],
+    })
+    + unparseable_checks(['started_at', 'answered_at', 'ended_at'], 'timestamp')
+    + unparseable_checks(['talk_seconds', 'hold_seconds', 'wrap_seconds', 'quality_score'], 'integer')
+    + range_checks({
+        'talk_seconds': [0, none], 'hold_seconds': [0, none], 'wrap_seconds': [0, none],
+        'quality_score': [0, 100],
+    })
+    + [
+        ('answered_at < started_at', 'answered_before_started'),
+        ('ended_at < started_at', 'ended_before_started'),
+        ('ended_at < answered_at', 'ended_before_answered'),
+    ]
+-%}
+
+with
+
+source as (
+
+    select * from {{ raw_relation('calls') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('call_id') }} as call_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_category('direction') }} as direction,
+        {{ clean_text('direction') }} as direction_text,
+        {{ clean_category('category') }} as category,
+        {{ clean_text('started_at') }} as started_at_text,
+        {{ clean_text('answered_at') }} as answered_at_text,
+        {{ clean_text('ended_at') }} as ended_at_text,
+        {{ clean_text('talk_seconds') }} as talk_seconds_text,
+        {{ clean_text('hold_seconds') }} as hold_seconds_text,
+        {{ clean_text('wrap_seconds') }} as wrap_seconds_text,
+        {{ clean_category('disposition') }} as disposition,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('quality_score') }} as quality_score_text,
+        {{ raw_record(raw_columns) }} as raw_record
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_timestamp('started_at_text') }} as started_at,
+        {{ parse_timestamp('answered_at_text') }} as answered_at,
+        {{ parse_timestamp('ended_at_text') }} as ended_at,
+        coalesce({{ parse_integer('talk_seconds_text') }}, case when talk_seconds_text is null then 0 end)
+            as talk_seconds,
+        coalesce({{ parse_integer('hold_seconds_text') }}, case when hold_seconds_text is null then 0 end)
+            as hold_seconds,
+        coalesce({{ parse_integer('wrap_seconds_text') }}, case when wrap_seconds_text is null then 0 end)
+            as wrap_seconds,
+        {{ parse_integer('quality_score_text') }} as quality_score
+    from cleaned
+
+),
+
+deduplicated as (
+
+    {{ deduplicate_rows('parsed', ['call_id']) }}
+
+),
+
+validated as (
+
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        call_id,
+        customer_id,
+        agent_id,
+        direction,
+        category,
+        started_at,
+        answered_at,
+        ended_at,
+        talk_seconds,
+        hold_seconds,
+        wrap_seconds,
+        disposition,
+        ticket_id,
+        quality_score,
+        {{ row_status_columns() }},
+        raw_record
+    from validated
+
+)
+
+select * from final

@@ -1,0 +1,79 @@
+{%- set raw_columns = [
+    'customer_id', 'full_name', 'email', 'phone', 'country', 'segment', 'signup_at',
+    'churned_at', 'updated_at',
+] -%}
+{%- set personal_columns = ['full_name', 'email', 'phone'] -%}
+{%- set checks = required_checks(['signup_at'])
+    + category_checks({'segment': ['consumer', 'smb', 'enterprise']})
+    + unparseable_checks(['signup_at', 'churned_at'], 'timestamp')
+    + [('churned_at < signup_at', 'churned_before_signup')]
+-%}
+
+with
+
+source as (
+
+    select * from {{ raw_relation('customers') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ hash_pii('email') }} as email_hash,
+        {{ hash_pii('phone') }} as phone_hash,
+        upper({{ clean_text('country') }}) as country_code,
+        {{ clean_category('segment') }} as segment,
+        {{ clean_text('signup_at') }} as signup_at_text,
+        {{ clean_text('churned_at') }} as churned_at_text,
+        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ raw_record(raw_columns, personal_columns) }} as raw_record
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_timestamp('signup_at_text') }} as signup_at,
+        {{ parse_timestamp('churned_at_text') }} as churned_at,
+        {{ parse_timestamp('updated_at_text') }} as updated_at
+    from cleaned
+
+),
+
+deduplicated as (
+
+    {{ deduplicate_rows('parsed', ['customer_id'], updated_at='updated_at') }}
+
+),
+
+validated as (
+
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        customer_id,
+        email_hash,
+        phone_hash,
+        country_code,
+        segment,
+        signup_at,
+        churned_at,
+        updated_at,
+        {{ row_status_columns() }},
+        raw_record
+    from validated
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+{%- set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'status', 'updated_at'] -%}
+{%- set checks = required_checks(['customer_id', 'ordered_at', 'status'])
+    + category_checks({'status': ['completed', 'cancelled', 'refunded']})
+    + unparseable_checks(['ordered_at'], 'timestamp')
+-%}
+
+with
+
+source as (
+
+    select * from {{ raw_relation('orders') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('customer_id') }} as customer_id_text,
+        {{ clean_text('ordered_at') }} as ordered_at_text,
+        {{ clean_category('status') }} as status,
+        {{ clean_text('status') }} as status_text,
+        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ raw_record(raw_columns) }} as raw_record
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_timestamp('ordered_at_text') }} as ordered_at,
+        {{ parse_timestamp('updated_at_text') }} as updated_at
+    from cleaned
+
+),
+
+deduplicated as (
+
+    {{ deduplicate_rows('parsed', ['order_id'], updated_at='updated_at') }}
+
+),
+
+validated as (
+
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        status,
+        updated_at,
+        {{ row_status_columns() }},
+        raw_record
+    from validated
+
+)
+
+select * from final

@@ -1,0 +1,22 @@
+with
+
+base as (
+
+    select * from {{ ref('base_shop__order_items') }}
+    where row_status = 'valid'
+
+),
+
+final as (
+
+    select
+        order_id,
+        line_number,
+        product_id,
+        cast(quantity as integer) as quantity,
+        unit_price
+    from base
+
+)
+
+select * from final

@@ -1,0 +1,67 @@
+{%- set raw_columns = ['agent_id', 'agent_name', 'team', 'hourly_cost', 'hired_at'] -%}
+{%- set checks = unparseable_checks(['hourly_cost'], 'decimal')
+    + unparseable_checks(['hired_at'], 'timestamp')
+    + range_checks({'hourly_cost': [0, none]})
+-%}
+
+with
+
+source as (
+
+    select * from {{ raw_relation('agents') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('agent_name') }} as agent_name,
+        {{ clean_text('team') }} as team,
+        {{ clean_text('hourly_cost') }} as hourly_cost_text,
+        {{ clean_text('hired_at') }} as hired_at_text,
+        {{ raw_record(raw_columns) }} as raw_record
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_decimal('hourly_cost_text') }} as hourly_cost,
+        {{ parse_timestamp('hired_at_text') }} as hired_at
+    from cleaned
+
+),
+
+deduplicated as (
+
+    {{ deduplicate_rows('parsed', ['agent_id']) }}
+
+),
+
+validated as (
+
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        agent_id,
+        agent_name,
+        team,
+        hourly_cost,
+        hired_at,
+        {{ row_status_columns() }},
+        raw_record
+    from validated
+
+)
+
+select * from final
