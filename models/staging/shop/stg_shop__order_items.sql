@@ -10,6 +10,7 @@ base as (
 final as (
 
     select
+        order_id || '-' || line_number as order_item_id,
         order_id,
         line_number,
         product_id,
