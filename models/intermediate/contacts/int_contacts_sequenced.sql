@@ -1,0 +1,63 @@
+{#-
+    Follow-ups and repeat visits (SPEC part C), per customer:
+    - followed up: another contact of the same customer with c.start < d.start <= c.start + 7 days;
+    - repeat visit: another contact e with c.start - 7 days <= e.start < c.start.
+    The nearest strictly later / earlier start of the customer decides both, so the distinct
+    starts per customer are ranked once (no quadratic self-join). Contacts without a customer
+    are neither.
+-#}
+{%- set window_days = var('follow_up_window_days') -%}
+
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts_unioned') }}
+
+),
+
+customer_starts as (
+
+    select distinct
+        customer_id,
+        contact_start_at
+    from contacts
+    where customer_id is not null
+
+),
+
+neighbours as (
+
+    select
+        customer_id,
+        contact_start_at,
+        lead(contact_start_at) over customer_timeline as next_start_at,
+        lag(contact_start_at) over customer_timeline as previous_start_at
+    from customer_starts
+    window customer_timeline as (partition by customer_id order by contact_start_at)
+
+),
+
+final as (
+
+    select
+        contacts.*,
+        contacts.customer_id is not null as has_customer,
+        coalesce(
+            neighbours.next_start_at <= {{ dbt.dateadd('day', window_days, 'contacts.contact_start_at') }},
+            false
+        ) as is_followed_up,
+        coalesce(
+            neighbours.previous_start_at >= {{ dbt.dateadd('day', -window_days, 'contacts.contact_start_at') }},
+            false
+        ) as is_repeat_visit,
+        neighbours.next_start_at as next_contact_start_at,
+        neighbours.previous_start_at as previous_contact_start_at
+    from contacts
+    left join neighbours
+        on contacts.customer_id = neighbours.customer_id
+        and contacts.contact_start_at = neighbours.contact_start_at
+
+)
+
+select * from final

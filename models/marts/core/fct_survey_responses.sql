@@ -1,0 +1,33 @@
+-- One row per valid survey response. The free-text comment stays in staging (it may hold
+-- personal data); has_comment tells whether there was one.
+with
+
+surveys as (
+
+    select * from {{ ref('stg_survey__responses') }}
+
+),
+
+final as (
+
+    select
+        response_id,
+        customer_id,
+        ticket_id,
+        call_id,
+        channel,
+        submitted_at,
+        nps_score,
+        case
+            when nps_score >= 9 then 'promoter'
+            when nps_score >= 7 then 'passive'
+            when nps_score >= 0 then 'detractor'
+        end as nps_category,
+        csat_score,
+        ces_score,
+        comment is not null as has_comment
+    from surveys
+
+)
+
+select * from final
