@@ -34,7 +34,7 @@ class Sizes:
     def for_scale(cls, scale: float) -> Sizes:
         return cls(
             customers=max(50, round(1_500 * scale)),
-            agents=max(8, round(20 * scale**0.5)),
+            agents=max(6, round(6 * scale)),
             tickets=max(100, round(4_000 * scale)),
             calls=max(100, round(3_000 * scale)),
             orders=max(100, round(2_500 * scale)),
@@ -122,6 +122,10 @@ def _contact_times(
     base = rng.integers(0, size, size)
     idx = np.where(follow, idx[base], idx)
     gap = _seconds(rng.exponential(3 * DAY, size) + 60)
+    # Exact window boundaries: a follow-up at exactly +7 days counts, one second later not.
+    boundary = rng.choice(3, size, p=[0.9, 0.06, 0.04])
+    gap = np.where(boundary == 1, np.timedelta64(7 * DAY, "s"), gap)
+    gap = np.where(boundary == 2, np.timedelta64(7 * DAY + 1, "s"), gap)
     start = np.where(follow, start[base] + gap, start)
     start = np.minimum(start, WINDOW_END - np.timedelta64(1, "s"))
     return customer_frame["customer_id"].to_numpy()[idx], start.astype("datetime64[s]")

@@ -1,0 +1,63 @@
+"""Shared fixtures: generated raw data and dbt runs into throw-away DuckDB files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt(args: list[str], database: Path, raw_dir: Path | None = None,
+        raw_format: str = "csv", check: bool = True) -> subprocess.CompletedProcess:
+    """Run dbt in the project against its own DuckDB file (never the developer's warehouse)."""
+    env = {
+        **os.environ,
+        "CS_KPI_DUCKDB_PATH": str(database),
+        "CS_KPI_TEMP_DIR": str(database.parent / "tmp"),
+        "DBT_PROFILES_DIR": str(PROJECT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(database.parent / "target"),
+        "DBT_LOG_PATH": str(database.parent / "logs"),
+    }
+    command = [DBT, *args]
+    if raw_dir is not None:
+        command += ["--vars", f"{{raw_path: '{raw_dir}', raw_format: {raw_format}}}"]
+    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}")
+    return result
+
+
+def generate(out_dir: Path, scale: float, seed: int, fmt: str = "csv") -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "cs_kpi.datagen", "--scale", str(scale), "--seed", str(seed),
+         "--out", str(out_dir), "--format", fmt],
+        cwd=PROJECT, check=True, capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+    )
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def generated_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset the seeds are not: another seed, CSV and Parquet side by side."""
+    return generate(tmp_path_factory.mktemp("raw"), scale=0.5, seed=777, fmt="both")
+
+
+@pytest.fixture(scope="session")
+def built_from_csv(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    database = tmp_path_factory.mktemp("csv_build") / "warehouse.duckdb"
+    dbt(["run"], database, raw_dir=generated_raw)
+    return database
+
+
+def read_table(database: Path, relation: str):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.sql(f"select * from {relation}").df()
