@@ -17,7 +17,7 @@
     ISO 8601 timestamp text -> UTC timestamp without time zone.
     Accepted: YYYY-MM-DD, then T or a space, then hh:mm:ss, optional fraction (kept to
     microseconds), then Z, a numeric offset (+hh:mm, +hhmm or +hh, up to 14 hours) or nothing
-    (nothing = UTC). Anything else (2026/03/04, 04.03.2026, now, infinity, a date alone,
+    (nothing = UTC). Hours 00-23, minutes and seconds 00-59, years 0001-9999. Anything else (2026/03/04, 04.03.2026, now, infinity, a date alone,
     an impossible date) -> NULL.
 #}
 {% macro parse_timestamp(text_expression) -%}
@@ -25,17 +25,18 @@
 {%- endmacro %}
 
 {% macro iso_timestamp_pattern() -%}
-    ^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:([.][0-9]{1,6})[0-9]*)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$
+    ^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:([.][0-9]{1,6})[0-9]*)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp(text_expression) -%}
     {%- set pattern = iso_timestamp_pattern() -%}
     case
         when regexp_full_match({{ text_expression }}, '{{ pattern }}')
-            then try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\3') as timestamp)
+            and left({{ text_expression }}, 4) <> '0000'
+            then try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\4') as timestamp)
                 - to_minutes(
-                    coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\4\5') as integer), 0) * 60
-                    + coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\4\6') as integer), 0)
+                    coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\5\6') as integer), 0) * 60
+                    + coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\5\7') as integer), 0)
                 )
     end
 {%- endmacro %}

@@ -20,8 +20,8 @@ final as (
         created_at,
         first_response_at,
         resolved_at,
-        cast(agent_replies as integer) as agent_replies,
-        cast(reopened_count as integer) as reopened_count,
+        agent_replies,
+        reopened_count,
         handle_seconds,
         status in ('solved', 'closed') as is_resolved,
         updated_at

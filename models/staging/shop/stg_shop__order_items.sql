@@ -14,7 +14,7 @@ final as (
         order_id,
         line_number,
         product_id,
-        cast(quantity as integer) as quantity,
+        quantity,
         unit_price
     from base
 

@@ -1,0 +1,74 @@
+"""Print what a build did: where every raw row went, reject reasons, and the headline KPIs.
+
+``python -m cs_kpi.summary [--database PATH]`` (default: CS_KPI_DUCKDB_PATH or
+warehouse/cs_kpi.duckdb). Read-only; exits non-zero when any raw table does not reconcile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import duckdb
+
+DEFAULT_DATABASE = "warehouse/cs_kpi.duckdb"
+
+
+def _table(rows: list[tuple], headers: list[str]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if v is None else ("yes" if v else "NO")
+                                             if isinstance(v, bool) else f"{v:,}" if isinstance(v, int)
+                                             else f"{v:.2f}" if isinstance(v, float) else str(v)
+                                             for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+             for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
+    counts = con.sql("""
+        select raw_table, raw_rows, valid_rows, superseded_rows, duplicate_rows, rejected_rows,
+               is_reconciled
+        from staging.stg_audit__row_counts order by raw_table
+    """).fetchall()
+    reasons = con.sql("""
+        select raw_table, reject_reason, count(*) as n
+        from staging.stg_audit__rejected_rows group by all order by raw_table, n desc, 2
+    """).fetchall()
+    headline = con.sql("""
+        select strftime(month, '%Y-%m') as month, nps, csat_pct, fcr_rate, repeat_visit_rate,
+               churn_rate, repeat_sales_rate, cross_sell_rate, upsell_rate, service_level_pct
+        from marts.kpi_executive_summary_monthly order by month desc limit 3
+    """).fetchall()
+    parts = [
+        "Raw rows and where they went (SPEC B.3):",
+        _table(counts, ["raw table", "raw", "valid", "superseded", "duplicate", "rejected",
+                        "reconciled"]),
+        "",
+        "Rejected rows by reason (first failing rule; all in staging.stg_audit__rejected_rows):",
+        _table(reasons, ["raw table", "reason", "rows"]),
+        "",
+        "Headline KPIs, latest three months (marts.kpi_executive_summary_monthly):",
+        _table(headline, ["month", "nps", "csat %", "fcr %", "repeat visit %", "churn %",
+                          "repeat sales %", "cross-sell %", "upsell %", "service level %"]),
+    ]
+    return "\n".join(parts), all(row[-1] for row in counts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", default=os.environ.get("CS_KPI_DUCKDB_PATH", DEFAULT_DATABASE))
+    args = parser.parse_args(argv)
+    with duckdb.connect(args.database, read_only=True) as con:
+        text, reconciled = summarise(con)
+    print(text)
+    if not reconciled:
+        print("ERROR: some raw tables do not reconcile (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
