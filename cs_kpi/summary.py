@@ -15,14 +15,26 @@ import duckdb
 DEFAULT_DATABASE = "warehouse/cs_kpi.duckdb"
 
 
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
 def _table(rows: list[tuple], headers: list[str]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if v is None else ("yes" if v else "NO")
-                                             if isinstance(v, bool) else f"{v:,}" if isinstance(v, int)
-                                             else f"{v:.2f}" if isinstance(v, float) else str(v)
-                                             for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [[_cell(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-             for r in cells]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w)
+                  for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -59,7 +71,9 @@ def summarise(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", default=os.environ.get("CS_KPI_DUCKDB_PATH", DEFAULT_DATABASE))
+    parser.add_argument(
+        "--database", default=os.environ.get("CS_KPI_DUCKDB_PATH", DEFAULT_DATABASE)
+    )
     args = parser.parse_args(argv)
     with duckdb.connect(args.database, read_only=True) as con:
         text, reconciled = summarise(con)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import read_table
 from reference_kpis import all_marts, valid_counts
 
