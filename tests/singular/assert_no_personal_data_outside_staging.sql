@@ -5,10 +5,10 @@ with
 
 personal_columns as (
 
-    select
-        table_schema || '.' || table_name || '.' || column_name as finding
+    select table_schema || '.' || table_name || '.' || column_name as finding
     from information_schema.columns
-    where table_schema not in ('raw', 'staging')
+    where
+        table_schema not in ('raw', 'staging')
         and table_catalog = current_database()
         and lower(column_name) in ('full_name', 'email', 'phone', 'agent_name', 'comment')
 
@@ -16,12 +16,12 @@ personal_columns as (
 
 clear_text_values as (
 
-    select
-        'stg_shop__customers holds a clear-text e-mail or phone: ' || customers.customer_id as finding
+    select 'stg_shop__customers holds a clear-text e-mail or phone: ' || customers.customer_id as finding
     from {{ ref('stg_shop__customers') }} as customers
     inner join {{ ref('raw_customers') }} as raw_customers
         on customers.customer_id = trim(raw_customers.customer_id)
-    where customers.email_hash = trim(raw_customers.email)
+    where
+        customers.email_hash = trim(raw_customers.email)
         or customers.phone_hash = trim(raw_customers.phone)
         or customers.email_hash = lower(trim(raw_customers.email))
 

@@ -55,8 +55,9 @@ final as (
         neighbours.previous_start_at as previous_contact_start_at
     from contacts
     left join neighbours
-        on contacts.customer_id = neighbours.customer_id
-        and contacts.contact_start_at = neighbours.contact_start_at
+        on
+            contacts.customer_id = neighbours.customer_id
+            and contacts.contact_start_at = neighbours.contact_start_at
 
 )
 

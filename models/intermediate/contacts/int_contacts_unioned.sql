@@ -49,7 +49,8 @@ call_contacts as (
         true as is_resolved_contact,
         coalesce(disposition = 'resolved', false) as is_resolved_on_first_touch
     from calls
-    where is_inbound
+    where
+        is_inbound
         and is_answered
 
 ),

@@ -89,9 +89,10 @@ final as (
         coalesce(completed_items.tier > line_history.prior_max_tier, false) as is_tier_upgrade
     from completed_items
     inner join line_history
-        on completed_items.customer_id = line_history.customer_id
-        and completed_items.product_line = line_history.product_line
-        and completed_items.ordered_at = line_history.ordered_at
+        on
+            completed_items.customer_id = line_history.customer_id
+            and completed_items.product_line = line_history.product_line
+            and completed_items.ordered_at = line_history.ordered_at
 
 )
 

@@ -8,24 +8,38 @@ with
 
 bounds as (
 
-    select min(first_at) as first_at, max(last_at) as last_at
+    select
+        min(first_at) as first_at,
+        max(last_at) as last_at
     from (
-        select min(signup_at) as first_at, max({{ greatest_ts(['signup_at', 'churned_at', 'updated_at']) }}) as last_at
+        select
+            min(signup_at) as first_at,
+            max({{ greatest_ts(['signup_at', 'churned_at', 'updated_at']) }}) as last_at
         from {{ ref('stg_shop__customers') }}
         union all
-        select min(created_at), max({{ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) }})
+        select
+            min(created_at) as first_at,
+            max({{ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) }}) as last_at
         from {{ ref('stg_helpdesk__tickets') }}
         union all
-        select min(started_at), max({{ greatest_ts(['started_at', 'answered_at', 'ended_at']) }})
+        select
+            min(started_at) as first_at,
+            max({{ greatest_ts(['started_at', 'answered_at', 'ended_at']) }}) as last_at
         from {{ ref('stg_phone__calls') }}
         union all
-        select min(submitted_at), max(submitted_at)
+        select
+            min(submitted_at) as first_at,
+            max(submitted_at) as last_at
         from {{ ref('stg_survey__responses') }}
         union all
-        select min(ordered_at), max({{ greatest_ts(['ordered_at', 'updated_at']) }})
+        select
+            min(ordered_at) as first_at,
+            max({{ greatest_ts(['ordered_at', 'updated_at']) }}) as last_at
         from {{ ref('stg_shop__orders') }}
         union all
-        select min(shift_start_at), max(shift_end_at)
+        select
+            min(shift_start_at) as first_at,
+            max(shift_end_at) as last_at
         from {{ ref('stg_workforce__agent_shifts') }}
     ) as table_bounds
 

@@ -93,8 +93,9 @@ final as (
     left join contact_summary
         on customers.customer_id = contact_summary.customer_id
     left join latest_nps
-        on customers.customer_id = latest_nps.customer_id
-        and latest_nps.recency_rank = 1
+        on
+            customers.customer_id = latest_nps.customer_id
+            and latest_nps.recency_rank = 1
 
 )
 

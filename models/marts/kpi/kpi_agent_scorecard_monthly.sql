@@ -73,7 +73,8 @@ solved_stats as (
         {{ month_of('resolved_at') }} as month,
         count(*) as tickets_solved
     from tickets
-    where agent_id is not null
+    where
+        agent_id is not null
         and is_resolved
     group by 1, 2
 
@@ -93,7 +94,8 @@ handled_work as (
         {{ month_of('started_at') }} as month,
         handle_seconds
     from calls
-    where agent_id is not null
+    where
+        agent_id is not null
         and is_answered
 
 ),
@@ -166,15 +168,30 @@ shift_stats as (
 
 agent_months as (
 
-    select agent_id, month from contact_stats
+    select
+        agent_id,
+        month
+    from contact_stats
     union
-    select agent_id, month from solved_stats
+    select
+        agent_id,
+        month
+    from solved_stats
     union
-    select agent_id, month from call_stats
+    select
+        agent_id,
+        month
+    from call_stats
     union
-    select agent_id, month from survey_stats
+    select
+        agent_id,
+        month
+    from survey_stats
     union
-    select agent_id, month from shift_stats
+    select
+        agent_id,
+        month
+    from shift_stats
 
 ),
 
@@ -201,23 +218,29 @@ joined as (
     left join agents
         on agent_months.agent_id = agents.agent_id
     left join contact_stats
-        on agent_months.agent_id = contact_stats.agent_id
-        and agent_months.month = contact_stats.month
+        on
+            agent_months.agent_id = contact_stats.agent_id
+            and agent_months.month = contact_stats.month
     left join solved_stats
-        on agent_months.agent_id = solved_stats.agent_id
-        and agent_months.month = solved_stats.month
+        on
+            agent_months.agent_id = solved_stats.agent_id
+            and agent_months.month = solved_stats.month
     left join call_stats
-        on agent_months.agent_id = call_stats.agent_id
-        and agent_months.month = call_stats.month
+        on
+            agent_months.agent_id = call_stats.agent_id
+            and agent_months.month = call_stats.month
     left join survey_stats
-        on agent_months.agent_id = survey_stats.agent_id
-        and agent_months.month = survey_stats.month
+        on
+            agent_months.agent_id = survey_stats.agent_id
+            and agent_months.month = survey_stats.month
     left join handled_stats
-        on agent_months.agent_id = handled_stats.agent_id
-        and agent_months.month = handled_stats.month
+        on
+            agent_months.agent_id = handled_stats.agent_id
+            and agent_months.month = handled_stats.month
     left join shift_stats
-        on agent_months.agent_id = shift_stats.agent_id
-        and agent_months.month = shift_stats.month
+        on
+            agent_months.agent_id = shift_stats.agent_id
+            and agent_months.month = shift_stats.month
 
 ),
 
@@ -243,7 +266,9 @@ final as (
         {{ pct('handled_seconds', 'scheduled_seconds') }} as utilization_pct,
         cast(scheduled_seconds / 3600.0 * hourly_cost as {{ type_double() }}) as labor_cost,
         case
-            when contacts_handled > 0 then cast(scheduled_seconds / 3600.0 * hourly_cost / contacts_handled as {{ type_double() }})
+            when
+                contacts_handled > 0
+                then cast(scheduled_seconds / 3600.0 * hourly_cost / contacts_handled as {{ type_double() }})
         end as cost_per_contact
     from joined
 

@@ -35,7 +35,7 @@ as_of as (
 bounds as (
 
     select
-        (select min(signup_at) from customers) as first_at,
+        (select min(customers.signup_at) from customers) as first_at,
         as_of.as_of_at as last_at
     from as_of
 

@@ -52,7 +52,7 @@ monthly as (
         sum(has_cross_sell) as cross_sell_customers,
         sum(has_upsell) as upsell_customers
     from repeat_order_flags
-    group by month
+    group by 1
 
 ),
 

@@ -35,7 +35,7 @@ monthly as (
         count(*) as contacting_customers,
         sum(case when contacts >= 2 then 1 else 0 end) as repeat_customers
     from customer_months
-    group by month
+    group by 1
 
 ),
 

@@ -48,8 +48,9 @@ active_customer_months as (
         ) as has_churned_in_month
     from month_bounds
     inner join customers
-        on customers.signup_at < month_bounds.month
-        and (customers.churned_at is null or customers.churned_at >= month_bounds.month)
+        on
+            month_bounds.month > customers.signup_at
+            and (customers.churned_at is null or month_bounds.month <= customers.churned_at)
 
 ),
 
@@ -63,7 +64,8 @@ nps_timeline as (
             partition by customer_id order by submitted_at, response_id
         ) as next_submitted_at
     from {{ ref('fct_survey_responses') }}
-    where customer_id is not null
+    where
+        customer_id is not null
         and nps_category is not null
 
 ),
@@ -110,16 +112,19 @@ segmented as (
         coalesce(monthly_orders.has_repeat_order = 1, false) as has_repeat_ordered
     from active_customer_months as active
     left join nps_timeline
-        on active.customer_id = nps_timeline.customer_id
-        and nps_timeline.submitted_at < active.month
-        and (nps_timeline.next_submitted_at is null or nps_timeline.next_submitted_at >= active.month)
+        on
+            active.customer_id = nps_timeline.customer_id
+            and active.month > nps_timeline.submitted_at
+            and (nps_timeline.next_submitted_at is null or active.month <= nps_timeline.next_submitted_at)
     left join fcr_timeline
-        on active.customer_id = fcr_timeline.customer_id
-        and fcr_timeline.contact_start_at < active.month
-        and (fcr_timeline.next_contact_start_at is null or fcr_timeline.next_contact_start_at >= active.month)
+        on
+            active.customer_id = fcr_timeline.customer_id
+            and active.month > fcr_timeline.contact_start_at
+            and (fcr_timeline.next_contact_start_at is null or active.month <= fcr_timeline.next_contact_start_at)
     left join monthly_orders
-        on active.customer_id = monthly_orders.customer_id
-        and active.month = monthly_orders.month
+        on
+            active.customer_id = monthly_orders.customer_id
+            and active.month = monthly_orders.month
 
 ),
 
@@ -147,13 +152,33 @@ unpivoted as (
 
 segments as (
 
-    select 'latest_nps_category' as segment_type, 'promoter' as segment
-    union all select 'latest_nps_category', 'passive'
-    union all select 'latest_nps_category', 'detractor'
-    union all select 'latest_nps_category', 'no_response'
-    union all select 'last_contact_fcr', 'resolved_first_contact'
-    union all select 'last_contact_fcr', 'not_resolved_first_contact'
-    union all select 'last_contact_fcr', 'no_eligible_contact'
+    select
+        'latest_nps_category' as segment_type,
+        'promoter' as segment
+    union all
+    select
+        'latest_nps_category' as segment_type,
+        'passive' as segment
+    union all
+    select
+        'latest_nps_category' as segment_type,
+        'detractor' as segment
+    union all
+    select
+        'latest_nps_category' as segment_type,
+        'no_response' as segment
+    union all
+    select
+        'last_contact_fcr' as segment_type,
+        'resolved_first_contact' as segment
+    union all
+    select
+        'last_contact_fcr' as segment_type,
+        'not_resolved_first_contact' as segment
+    union all
+    select
+        'last_contact_fcr' as segment_type,
+        'no_eligible_contact' as segment
 
 ),
 
@@ -189,9 +214,10 @@ final as (
     from months
     cross join segments
     left join aggregated
-        on months.month = aggregated.month
-        and segments.segment_type = aggregated.segment_type
-        and segments.segment = aggregated.segment
+        on
+            months.month = aggregated.month
+            and segments.segment_type = aggregated.segment_type
+            and segments.segment = aggregated.segment
 
 )
 

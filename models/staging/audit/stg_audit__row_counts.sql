@@ -30,8 +30,12 @@ with
         sum(case when row_status = 'superseded' then 1 else 0 end) as superseded_rows,
         sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_rows,
         sum(case when row_status = 'rejected' then 1 else 0 end) as rejected_rows,
-        sum(case when row_status not in ('valid', 'superseded', 'duplicate', 'rejected')
-            or row_status is null then 1 else 0 end) as unclassified_rows
+        sum(case
+            when
+                row_status not in ('valid', 'superseded', 'duplicate', 'rejected')
+                or row_status is null then 1
+            else 0
+        end) as unclassified_rows
     from {{ ref(base_model) }}
 
 ),
