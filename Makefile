@@ -44,10 +44,11 @@ test: setup lint dbt-test pytest
 
 dbt-test:
 	$(DBT) build --fail-fast
+	$(DBT) docs generate --quiet
 
 lint:
 	$(BIN)/ruff check cs_kpi tests scripts
-	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+	$(BIN)/sqlfluff lint models tests --processes 2
 
 pytest:
 	$(BIN)/pytest -q tests/python
