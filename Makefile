@@ -2,7 +2,12 @@
 #   make build   set up, then seeds -> staging -> marts -> tests -> data-quality gate
 #   make test    set up, then every test (dbt data + unit tests, lint, pytest)
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := build
+# DuckDB 2.0's Python binding prints harmless "nanobind: leaked ..." lines at interpreter exit;
+# they would bury the test summary, so they are filtered (exit codes are kept by pipefail).
+QUIET_EXIT := 2>&1 | grep --line-buffered -v -E 'nanobind|leaked (function|instance|type|types|functions|instances)|skipped remainder|refleaks'
+GATE_ARGS := $(if $(RAW_PATH),--raw-path $(RAW_PATH) --raw-format $(or $(FORMAT),csv))
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +22,7 @@ DBT := $(BIN)/dbt
 SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
-.PHONY: setup build pipeline summary test lint pytest dbt-test seeds generate build-scale clean
+.PHONY: setup build pipeline summary validate test lint pytest dbt-test gate-check seeds generate build-scale clean
 
 setup: $(STAMP)
 
@@ -29,18 +34,22 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "environment ready in $(VENV)"
 
-## Run the pipeline on the committed seeds: load, build, test, summarise.
-build: setup pipeline
+## Run the pipeline on the committed seeds: load, build, test, summarise, data-quality gate.
+build: setup pipeline validate
 
 pipeline:
 	$(DBT) build --fail-fast
 	@$(MAKE) --no-print-directory summary
 
 summary:
-	@$(BIN)/python -m cs_kpi.summary
+	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
 
-## Every test: dbt data tests + unit tests, SQL and Python lint, pytest.
-test: setup lint dbt-test pytest
+## The data-quality gate (Great Expectations) on the built warehouse, with Data Docs HTML.
+validate:
+	$(BIN)/python -m cs_kpi.quality.gate $(GATE_ARGS) $(QUIET_EXIT)
+
+## Every test: SQL and Python lint, dbt data tests + unit tests, the gate, pytest.
+test: setup lint dbt-test gate-check pytest
 
 dbt-test:
 	$(DBT) build --fail-fast
@@ -50,8 +59,11 @@ lint:
 	$(BIN)/ruff check cs_kpi tests scripts
 	$(BIN)/sqlfluff lint models tests --processes 2
 
+gate-check:
+	$(BIN)/python -m cs_kpi.quality.gate --no-docs $(QUIET_EXIT)
+
 pytest:
-	$(BIN)/pytest -q tests/python
+	$(BIN)/pytest -q tests/python $(QUIET_EXIT)
 
 ## Regenerate the committed seeds (scale 1) from the generator.
 seeds: setup
@@ -64,7 +76,8 @@ generate: setup
 ## Build on generated data: make build-scale SCALE=10
 build-scale: generate
 	$(DBT) build --vars '{raw_path: $(DATA_DIR), raw_format: $(or $(FORMAT),csv)}'
-	@$(BIN)/python -m cs_kpi.summary
+	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
+	$(BIN)/python -m cs_kpi.quality.gate --raw-path $(DATA_DIR) --raw-format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
 clean:
 	rm -rf target logs warehouse/*.duckdb* warehouse/tmp

@@ -62,6 +62,7 @@ final as (
         cast(unclassified_rows as bigint) as unclassified_rows,
         cast(staging_rows as bigint) as staging_rows,
         cast(classified_rows as bigint) as classified_rows,
+        {{ pct('rejected_rows', 'raw_rows') }} as rejected_pct,
         raw_rows = valid_rows + superseded_rows + duplicate_rows + rejected_rows
         and unclassified_rows = 0
         and staging_rows = valid_rows as is_reconciled

@@ -1,0 +1,212 @@
+"""Run the data-quality gate: the suites in expectations/*.yml against the built warehouse.
+
+``python -m cs_kpi.quality.gate [--database PATH] [--raw-path DIR --raw-format csv|parquet]``
+
+Every expectation is evaluated by DuckDB through Great Expectations' SQL datasource (query
+assets, see ``gx_duckdb``), so validation stays in the database at any scale. Prints one
+line per failed expectation (suite, expectation, column, observed value, a few failing
+values), builds Data Docs HTML, and exits 1 when a critical expectation fails (warnings are
+printed, not fatal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import great_expectations as gx
+import yaml
+
+from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
+
+PROJECT = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE = os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb")
+DEFAULT_DOCS = PROJECT / "expectations" / "uncommitted" / "data_docs"
+RAW_PLACEHOLDER = re.compile(r"\{raw:(\w+)\}")
+
+
+@dataclass(frozen=True)
+class AssetSpec:
+    """One table (or query) and the expectations on it, as read from a suite file."""
+
+    layer: str
+    name: str
+    query: str
+    expectations: list[dict] = field(default_factory=list)
+
+    @property
+    def suite_name(self) -> str:
+        return f"{self.layer}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    suite: str
+    expectation: str
+    column: str
+    severity: str
+    success: bool
+    observed: str
+    sample: str
+
+
+def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
+    """SQL for a raw table, mirroring macros/raw/raw_relation.sql."""
+    if not raw_path:
+        return f"raw.raw_{table}"
+    file_path = f"{raw_path.rstrip('/')}/raw_{table}.{raw_format}"
+    if raw_format == "parquet":
+        return f"read_parquet('{file_path}')"
+    return (f"read_csv('{file_path}', header = true, all_varchar = true, delim = ',', "
+            f"quote = '\"', escape = '\"')")
+
+
+def load_specs(folder: Path, raw_path: str | None = None, raw_format: str = "csv"
+               ) -> list[AssetSpec]:
+    specs = []
+    for path in sorted(folder.glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for asset in document["assets"]:
+            query = RAW_PLACEHOLDER.sub(
+                lambda m: raw_relation(m.group(1), raw_path, raw_format), asset["query"]
+            )
+            specs.append(AssetSpec(document["layer"], asset["name"], query,
+                                   asset.get("expectations", [])))
+    return specs
+
+
+def _expectation(spec: dict) -> gx.expectations.Expectation:
+    class_name = "".join(part.title() for part in spec["type"].split("_"))
+    kwargs = dict(spec.get("kwargs", {}))
+    kwargs["severity"] = spec.get("severity", "critical")
+    if "description" in spec:
+        kwargs["description"] = spec["description"]
+    return getattr(gx.expectations, class_name)(**kwargs)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _outcomes(suite: str, validation) -> list[Outcome]:
+    outcomes = []
+    for result in validation.results:
+        config = result.expectation_config
+        kwargs = config.kwargs
+        column = kwargs.get("column") or ",".join(
+            str(kwargs[k]) for k in ("column_A", "column_B") if k in kwargs
+        )
+        details = result.result or {}
+        observed = details.get("observed_value", details.get("unexpected_count"))
+        if result.exception_info and result.exception_info.get("raised_exception"):
+            observed = "error: " + _short(result.exception_info.get("exception_message"))
+        sample = details.get("partial_unexpected_list") or details.get("details", {}).get(
+            "unexpected_rows"
+        )
+        outcomes.append(Outcome(
+            suite=suite, expectation=config.type, column=column or "",
+            severity=str(getattr(config.severity, "value", config.severity)),
+            success=bool(result.success), observed=_short(observed), sample=_short(sample, 120),
+        ))
+    return outcomes
+
+
+def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> list[Outcome]:
+    """Validate every asset; returns one outcome per expectation."""
+    enable_duckdb_persisted_connection()
+    context = gx.get_context(mode="ephemeral")
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(site_name="local", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir.resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    source = context.data_sources.add_sql(
+        name="warehouse",
+        connection_string=f"duckdb:///{database.resolve()}",
+        kwargs={"connect_args": {"read_only": True}},
+    )
+    definitions = []
+    for spec in specs:
+        asset = source.add_query_asset(name=spec.suite_name, query=spec.query)
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=spec.suite_name, expectations=[_expectation(e) for e in spec.expectations]
+        ))
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(
+            name=spec.suite_name, data=asset.add_batch_definition_whole_table("all"),
+            suite=suite,
+        )))
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs_dir else []
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name="quality_gate", validation_definitions=definitions, actions=actions,
+    ))
+    result = checkpoint.run()
+    outcomes = []
+    for identifier, validation in result.run_results.items():
+        suite = identifier.expectation_suite_identifier.name
+        outcomes.extend(_outcomes(suite, validation))
+    return outcomes
+
+
+def report(outcomes: list[Outcome]) -> str:
+    by_layer: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_layer.setdefault(outcome.suite.split(".")[0], []).append(outcome)
+    lines = ["Data-quality gate (Great Expectations, evaluated in DuckDB):"]
+    for layer, items in by_layer.items():
+        failed = [o for o in items if not o.success]
+        suites = len({o.suite for o in items})
+        lines.append(f"  {layer:<8} {suites:>3} suites  {len(items):>4} expectations  "
+                     f"{len(failed):>3} failed")
+    failures = [o for o in outcomes if not o.success]
+    if failures:
+        lines.append("")
+        lines.append("Failed expectations "
+                     "(severity, suite, expectation, column, observed, sample):")
+        for o in sorted(failures, key=lambda o: (o.severity != "critical", o.suite)):
+            lines.append(f"  [{o.severity.upper()}] {o.suite}  {o.expectation}  "
+                         f"column={o.column or '-'}  observed={o.observed or '-'}  "
+                         f"sample={o.sample or '-'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, default=Path(DEFAULT_DATABASE))
+    parser.add_argument("--expectations", type=Path, default=PROJECT / "expectations")
+    parser.add_argument("--docs-dir", type=Path, default=DEFAULT_DOCS)
+    parser.add_argument("--no-docs", action="store_true", help="skip Data Docs HTML")
+    parser.add_argument("--raw-path", default=os.environ.get("CS_KPI_RAW_PATH"))
+    parser.add_argument("--raw-format", default=os.environ.get("CS_KPI_RAW_FORMAT", "csv"))
+    args = parser.parse_args(argv)
+    if not args.database.exists():
+        print(f"ERROR: no warehouse at {args.database}: run the build first", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    specs = load_specs(args.expectations, args.raw_path, args.raw_format)
+    outcomes = run_gate(args.database, specs, None if args.no_docs else args.docs_dir)
+    print(report(outcomes))
+    critical = [o for o in outcomes if not o.success and o.severity == "critical"]
+    warnings = [o for o in outcomes if not o.success and o.severity != "critical"]
+    print(f"\n{len(outcomes)} expectations: {len(outcomes) - len(critical) - len(warnings)} "
+          f"passed, {len(warnings)} warnings, {len(critical)} critical failures "
+          f"in {time.perf_counter() - started:.1f} s")
+    if not args.no_docs:
+        print(f"Data Docs: {(args.docs_dir / 'index.html').resolve()}")
+    if critical:
+        print("QUALITY GATE FAILED", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
