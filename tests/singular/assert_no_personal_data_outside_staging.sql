@@ -18,7 +18,7 @@ clear_text_values as (
 
     select 'stg_shop__customers holds a clear-text e-mail or phone: ' || customers.customer_id as finding
     from {{ ref('stg_shop__customers') }} as customers
-    inner join {{ ref('raw_customers') }} as raw_customers
+    inner join {{ raw_relation('customers') }} as raw_customers
         on customers.customer_id = trim(raw_customers.customer_id)
     where
         customers.email_hash = trim(raw_customers.email)
