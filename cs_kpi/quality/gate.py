@@ -117,6 +117,17 @@ def _outcomes(suite: str, validation) -> list[Outcome]:
     return outcomes
 
 
+def release_connections(source) -> None:
+    """Close GE's persisted connection and every pooled one of the datasource's engines."""
+    execution_engine = source.get_execution_engine()
+    connection = getattr(execution_engine, "_connection", None)
+    if connection is not None:
+        connection.close()
+        execution_engine._connection = None
+    execution_engine.engine.dispose()
+    source.get_engine().dispose()
+
+
 def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> list[Outcome]:
     """Validate every asset; returns one outcome per expectation."""
     enable_duckdb_persisted_connection()
@@ -148,7 +159,12 @@ def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> l
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name="quality_gate", validation_definitions=definitions, actions=actions,
     ))
-    result = checkpoint.run()
+    try:
+        result = checkpoint.run()
+    finally:
+        # The persisted connection (see gx_duckdb) would otherwise hold the DuckDB file open
+        # with GE's configuration and block later connections in this process.
+        release_connections(source)
     outcomes = []
     for identifier, validation in result.run_results.items():
         suite = identifier.expectation_suite_identifier.name

@@ -90,3 +90,10 @@ def test_gate_stops_a_broken_export(generated_raw: Path, tmp_path: Path, capsys)
     out = capsys.readouterr().out
     assert code == 1
     assert "[CRITICAL] raw.row_counts  expect_column_values_to_be_between  column=rejected_pct" in out
+
+
+def test_gate_releases_the_warehouse(tiny_warehouse: Path) -> None:
+    run_gate(tiny_warehouse, [AssetSpec("marts", "good", "select * from marts.good", [BETWEEN])],
+             docs_dir=None)
+    with duckdb.connect(str(tiny_warehouse)) as con:  # writable, default configuration
+        con.execute("insert into marts.good values (5.0)")
