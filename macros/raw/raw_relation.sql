@@ -6,6 +6,8 @@
 #}
 {% macro raw_relation(table_name) -%}
     {%- set raw_path = var('raw_path', none) -%}
+    {#- Always registered, so the dependency graph (and unit-test mocks) is the same either way. -#}
+    {%- set seed_relation = ref('raw_' ~ table_name) -%}
     {%- if raw_path -%}
         {%- set raw_format = var('raw_format', 'csv') | lower -%}
         {%- if raw_format not in ['csv', 'parquet'] -%}
@@ -15,7 +17,7 @@
         {%- set file_path = raw_path.rstrip('/') ~ '/raw_' ~ table_name ~ '.' ~ raw_format -%}
         {{ adapter.dispatch('raw_file_relation', 'cs_kpi')(file_path, raw_format) }}
     {%- else -%}
-        {{ ref('raw_' ~ table_name) }}
+        {{ seed_relation }}
     {%- endif -%}
 {%- endmacro %}
 

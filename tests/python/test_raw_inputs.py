@@ -106,7 +106,7 @@ def hostile_raw(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def hostile_build(hostile_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = tmp_path_factory.mktemp("hostile_build") / "warehouse.duckdb"
-    result = dbt(["build", "--exclude", "test_type:unit"], database, raw_dir=hostile_raw,
+    result = dbt(["build"], database, raw_dir=hostile_raw,
                  check=False)
     assert result.returncode == 0, result.stdout[-6000:]
     return database
