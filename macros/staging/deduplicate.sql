@@ -77,3 +77,18 @@
     coalesce(dedup_reject_reason, check_reason) as reject_reason,
     coalesce(dedup_reject_reason, check_reasons) as reject_reasons
 {%- endmacro %}
+
+{#-
+    SPEC part B rules 1 and 2 in their order, for a staging base model: de-duplicate
+    `relation` per key (deduplicate_rows), then validate the surviving candidate of each key
+    against `checks` (reject_reason_columns). Select body for a CTE; follow it with
+    row_status_columns() in the final select.
+-#}
+{% macro classify_rows(relation, key_columns, checks, updated_at=none) -%}
+    select
+        *,
+        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
+    from (
+        {{ deduplicate_rows(relation, key_columns, updated_at) }}
+    ) as deduplicated
+{%- endmacro %}

@@ -71,18 +71,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['call_id']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['call_id'], checks) }}
 
 ),
 
@@ -105,7 +96,7 @@ final as (
         quality_score,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

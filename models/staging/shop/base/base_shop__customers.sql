@@ -44,18 +44,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['customer_id'], updated_at='updated_at') }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['customer_id'], checks, updated_at='updated_at') }}
 
 ),
 
@@ -72,7 +63,7 @@ final as (
         updated_at,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

@@ -80,18 +80,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['order_id', 'line_number']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['order_id', 'line_number'], checks) }}
 
 ),
 
@@ -105,7 +96,7 @@ final as (
         unit_price,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

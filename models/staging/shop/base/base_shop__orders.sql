@@ -37,18 +37,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['order_id'], updated_at='updated_at') }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['order_id'], checks, updated_at='updated_at') }}
 
 ),
 
@@ -62,7 +53,7 @@ final as (
         updated_at,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

@@ -37,18 +37,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['product_id']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['product_id'], checks) }}
 
 ),
 
@@ -62,7 +53,7 @@ final as (
         list_price,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

@@ -47,18 +47,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['response_id']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['response_id'], checks) }}
 
 ),
 
@@ -77,7 +68,7 @@ final as (
         comment,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

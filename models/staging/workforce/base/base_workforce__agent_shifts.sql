@@ -35,18 +35,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['shift_id']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['shift_id'], checks) }}
 
 ),
 
@@ -59,7 +50,7 @@ final as (
         shift_end as shift_end_at,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 

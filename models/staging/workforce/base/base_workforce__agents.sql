@@ -35,18 +35,9 @@ parsed as (
 
 ),
 
-deduplicated as (
+classified as (
 
-    {{ deduplicate_rows('parsed', ['agent_id']) }}
-
-),
-
-validated as (
-
-    select
-        *,
-        {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
-    from deduplicated
+    {{ classify_rows('parsed', ['agent_id'], checks) }}
 
 ),
 
@@ -60,7 +51,7 @@ final as (
         hired_at,
         {{ row_status_columns() }},
         raw_record
-    from validated
+    from classified
 
 )
 
