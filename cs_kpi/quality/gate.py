@@ -19,8 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import great_expectations as gx
 import yaml
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
 
@@ -53,6 +55,7 @@ class Outcome:
     success: bool
     observed: str
     sample: str
+    unexpected_rows_query: str = ""
 
 
 def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
@@ -113,6 +116,7 @@ def _outcomes(suite: str, validation) -> list[Outcome]:
             suite=suite, expectation=config.type, column=column or "",
             severity=str(getattr(config.severity, "value", config.severity)),
             success=bool(result.success), observed=_short(observed), sample=_short(sample, 120),
+            unexpected_rows_query=kwargs.get("unexpected_rows_query") or "",
         ))
     return outcomes
 
@@ -132,6 +136,7 @@ def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> l
     """Validate every asset; returns one outcome per expectation."""
     enable_duckdb_persisted_connection()
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if docs_dir is not None:
         docs_dir.mkdir(parents=True, exist_ok=True)
         context.add_data_docs_site(site_name="local", site_config={
@@ -169,7 +174,28 @@ def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> l
     for identifier, validation in result.run_results.items():
         suite = identifier.expectation_suite_identifier.name
         outcomes.extend(_outcomes(suite, validation))
-    return outcomes
+    return _with_row_samples(database, specs, outcomes)
+
+
+def _with_row_samples(database: Path, specs: list[AssetSpec], outcomes: list[Outcome]
+                      ) -> list[Outcome]:
+    """Add up to three offending rows to failed unexpected-rows expectations.
+
+    GE returns those rows only with result_format COMPLETE, which would also return every
+    failing value of every other expectation; one bounded query per failure is cheaper.
+    """
+    asset_queries = {spec.suite_name: spec.query for spec in specs}
+    failed = [o for o in outcomes if not o.success and o.unexpected_rows_query]
+    samples: dict[int, str] = {}
+    if failed:
+        with duckdb.connect(str(database), read_only=True) as con:
+            for outcome in failed:
+                sql = outcome.unexpected_rows_query.replace(
+                    "{batch}", f"({asset_queries[outcome.suite]}) as batch"
+                )
+                rows = con.execute(f"select * from ({sql}) as failing limit 3").fetchall()
+                samples[id(outcome)] = _short(rows, 160)
+    return [Outcome(**{**o.__dict__, "sample": samples.get(id(o), o.sample)}) for o in outcomes]
 
 
 def report(outcomes: list[Outcome]) -> str:
