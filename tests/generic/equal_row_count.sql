@@ -1,5 +1,5 @@
-{#- The model has as many rows as compare_model (optionally filtered): nothing lost between layers. -#}
-{% test equal_row_count(model, compare_model, compare_filter='true') %}
+{#- The model has as many rows as compare_model: nothing lost between layers. -#}
+{% test equal_row_count(model, compare_model) %}
 
 with
 
@@ -11,7 +11,7 @@ model_rows as (
 
 compare_rows as (
 
-    select count(*) as row_count from {{ compare_model }} where {{ compare_filter }}
+    select count(*) as row_count from {{ compare_model }}
 
 )
 
