@@ -53,7 +53,9 @@ def generated_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_from_csv(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    database = tmp_path_factory.mktemp("csv_build") / "warehouse.duckdb"
+    # Named like the default warehouse so its catalog is `cs_kpi`, the database the semantic
+    # manifest's relations name (MetricFlow reads it from the project's target/).
+    database = tmp_path_factory.mktemp("csv_build") / "cs_kpi.duckdb"
     dbt(["run"], database, raw_dir=generated_raw)
     return database
 
