@@ -25,6 +25,7 @@ import yaml
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
+from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb")
@@ -234,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR: no warehouse at {args.database}: run the build first", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    checked_state = fingerprint(args.database)
     specs = load_specs(args.expectations, args.raw_path, args.raw_format)
     outcomes = run_gate(args.database, specs, None if args.no_docs else args.docs_dir)
     print(report(outcomes))
@@ -244,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
           f"in {time.perf_counter() - started:.1f} s")
     if not args.no_docs:
         print(f"Data Docs: {(args.docs_dir / 'index.html').resolve()}")
+    write_gate_result(args.database, GateResult(
+        passed=not critical, expectations=len(outcomes), critical=len(critical),
+        warnings=len(warnings), fingerprint=checked_state,
+    ))
     if critical:
         print("QUALITY GATE FAILED", file=sys.stderr)
         return 1
