@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make build   set up, then seeds -> staging -> marts -> tests -> data-quality gate
-#   make test    set up, then every test (dbt data + unit tests, lint, pytest)
+#                -> publish (read-only copy for BI) -> dashboard
+#   make test    set up, then every test (dbt data + unit tests, lint, pytest, headless browser)
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := build
@@ -22,7 +23,8 @@ DBT := $(BIN)/dbt
 SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
-.PHONY: setup build pipeline summary validate test lint pytest dbt-test gate-check seeds generate build-scale clean
+.PHONY: setup build pipeline summary validate publish dashboard browser test lint pytest dbt-test gate-check \
+	seeds generate build-scale clean
 
 setup: $(STAMP)
 
@@ -34,8 +36,9 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "environment ready in $(VENV)"
 
-## Run the pipeline on the committed seeds: load, build, test, summarise, data-quality gate.
-build: setup pipeline validate
+## Run the pipeline on the committed seeds: load, build, test, summarise, data-quality gate,
+## then publish the validated marts for BI tools and render the dashboard from them.
+build: setup pipeline validate publish dashboard
 
 pipeline:
 	$(DBT) build --fail-fast
@@ -48,8 +51,28 @@ summary:
 validate:
 	$(BIN)/python -m cs_kpi.quality.gate $(GATE_ARGS) $(QUIET_EXIT)
 
+## Write-audit-publish: copy the marts to warehouse/published/ (read-only DuckDB file + Parquet),
+## only if the gate passed on exactly this warehouse; atomic swap, readers are never blocked.
+publish:
+	@$(BIN)/python -m cs_kpi.publish $(QUIET_EXIT)
+
+## Re-render the static dashboard from the published data alone.
+dashboard:
+	@$(BIN)/python -m cs_kpi.dashboard $(QUIET_EXIT)
+
+## Debian's chromium for the dashboard's browser test. Required in CI; elsewhere the test is
+## skipped when it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium (dashboard test)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null ) \
+	  || { if [ "$$CI" = true ]; then echo "chromium install failed" >&2; exit 1; \
+	       else echo "WARNING: no chromium; the browser test will be skipped"; fi; }; }
+
 ## Every test: SQL and Python lint, dbt data tests + unit tests, the gate, pytest.
-test: setup lint dbt-test gate-check pytest
+test: setup browser lint dbt-test gate-check pytest
 
 dbt-test:
 	$(DBT) build --fail-fast
@@ -80,4 +103,4 @@ build-scale: generate
 	$(BIN)/python -m cs_kpi.quality.gate --raw-path $(DATA_DIR) --raw-format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
 clean:
-	rm -rf target logs warehouse/*.duckdb* warehouse/tmp
+	rm -rf target logs warehouse/*.duckdb* warehouse/*.gate.json warehouse/tmp warehouse/published warehouse/screenshots

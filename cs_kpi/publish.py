@@ -31,7 +31,7 @@ import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -122,7 +122,8 @@ def _write_database(source: Path, target: Path, version: str, published_at: str,
                 con.execute(f"comment on table {schema}.{table} is {_quote(description.strip())}")
             for column, text in columns.items():
                 if text:
-                    con.execute(f'comment on column {schema}.{table}."{column}" is {_quote(text.strip())}')
+                    con.execute(f'comment on column {schema}.{table}."{column}" '
+                                f"is {_quote(text.strip())}")
             con.execute(f"copy {schema}.{table} to {_quote(str(parquet_dir / f'{table}.parquet'))} "
                         "(format parquet, compression zstd)")
         con.execute("detach src")
@@ -161,8 +162,9 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
         raise PublishRefused(f"no warehouse at {database}: run the build first")
     if require_gate:
         check_gate(database)
-    manifest_path = manifest_path or Path(os.environ.get("DBT_TARGET_PATH", PROJECT / "target")) / "manifest.json"
-    now = datetime.now(timezone.utc)
+    target_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT / "target"))
+    manifest_path = manifest_path or target_path / "manifest.json"
+    now = datetime.now(UTC)
     version = "v" + now.strftime("%Y%m%dT%H%M%S%fZ")
     published_at = now.isoformat(timespec="seconds")
 
@@ -172,7 +174,8 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
     parquet_version.mkdir(parents=True)
     staged = publish_dir / f".{PUBLISHED_DATABASE}.{version}.tmp"
     try:
-        counts = _write_database(database, staged, version, published_at, manifest_path, parquet_version)
+        counts = _write_database(database, staged, version, published_at, manifest_path,
+                                 parquet_version)
         staged.chmod(0o444)
     except BaseException:
         staged.unlink(missing_ok=True)
@@ -184,7 +187,8 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
     _prune_parquet_versions(parquet_root, version)
 
     result = PublishResult(
-        version=version, published_at=published_at, source=str(database), database=str(final.resolve()),
+        version=version, published_at=published_at, source=str(database),
+        database=str(final.resolve()),
         parquet_dir=str((parquet_root / "current").absolute()), tables=counts,
         seconds=round(time.perf_counter() - started, 3),
     )

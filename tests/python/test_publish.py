@@ -97,7 +97,7 @@ def test_reader_is_not_blocked_and_sees_old_data_until_the_swap(
                 while not stop.is_set():
                     seen.append(_read(other))
                     stop.wait(0.2)
-        except BaseException as error:  # noqa: BLE001 - any reader failure fails the test
+        except BaseException as error:  # any reader failure fails the test
             errors.append(error)
 
     thread = threading.Thread(target=keep_reading)

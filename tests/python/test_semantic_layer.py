@@ -79,7 +79,7 @@ def test_metric_by_month_equals_mart(metric: str, monthly: pd.DataFrame, built_f
     expected = read_table(built_from_csv, f"marts.{mart}")[["month", column]]
     assert expected[column].notna().sum() >= 6, f"{mart}.{column} has too few months to compare"
     compared = 0
-    for month, value in zip(expected["month"], expected[column]):
+    for month, value in zip(expected["month"], expected[column], strict=True):
         month = pd.Timestamp(month).date()
         actual = monthly[metric].get(month) if month in monthly.index else None
         if _missing(value):
@@ -106,7 +106,7 @@ def test_ratio_metric_reaggregates_from_rows(
     sums = fcr.groupby("quarter")[["fcr_contacts", "eligible_contacts"]].sum()
     quarterly["quarter"] = pd.to_datetime(quarterly["metric_time__quarter"]).dt.date
     checked = 0
-    for quarter, value in zip(quarterly["quarter"], quarterly["fcr_rate"]):
+    for quarter, value in zip(quarterly["quarter"], quarterly["fcr_rate"], strict=True):
         row = sums.loc[quarter]
         if row["eligible_contacts"] == 0:
             continue

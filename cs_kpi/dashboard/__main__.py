@@ -1,0 +1,3 @@
+from cs_kpi.dashboard.build import main
+
+raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""Render the support lead's dashboard from the published marts alone.
+
+``python -m cs_kpi.dashboard [--publish-dir DIR] [--out FILE] [--days N]``
+
+Reads ``<publish-dir>/cs_kpi_bi.duckdb`` read-only (never the working warehouse) and writes
+one self-contained HTML file: the data as embedded JSON, the charts drawn as SVG by inline
+JavaScript, no server, no network, no external file. Every figure is a mart value; the page
+only rounds for display.
+
+The report month (headline cards, agent scorecard, support impact) is the last month that
+the contact data covers completely: the latest month whose last day is on or before the day
+of the latest contact (``fct_contacts``; ``dim_calendar``'s last day if there is none). Later
+timestamps such as a resolution or a record update do not make a month "complete". The daily
+charts show the last ``--days`` days (default 90) of each daily mart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cs_kpi.publish import DEFAULT_PUBLISH_DIR, PUBLISHED_DATABASE
+
+TEMPLATE = Path(__file__).with_name("template.html")
+
+# Headline cards: executive-summary column, label, decimals, unit suffix.
+CARDS: list[tuple[str, str, int, str]] = [
+    ("nps", "NPS", 1, ""),
+    ("csat_pct", "CSAT", 1, "%"),
+    ("fcr_rate", "First-contact resolution", 1, "%"),
+    ("repeat_visit_rate", "Repeat-visit rate", 1, "%"),
+    ("churn_rate", "Churn rate", 2, "%"),
+    ("repeat_sales_rate", "Repeat-sales rate", 1, "%"),
+    ("cross_sell_rate", "Cross-sell rate", 1, "%"),
+    ("upsell_rate", "Upsell rate", 1, "%"),
+    ("service_level_pct", "Service level (20 s)", 1, "%"),
+    ("abandonment_rate", "Abandonment rate", 1, "%"),
+    ("avg_first_response_minutes", "Avg first response", 0, "min"),
+    ("avg_handle_time_seconds", "Avg handle time", 0, "s"),
+    ("backlog_end_of_month", "Backlog at month end", 0, "tickets"),
+    ("cost_per_contact", "Cost per contact (hourly_cost currency)", 2, ""),
+]
+
+# Agent scorecard columns: key, heading (with unit), decimals.
+SCORECARD: list[tuple[str, str, int]] = [
+    ("agent_id", "Agent", 0),
+    ("team", "Team", 0),
+    ("contacts_handled", "Contacts", 0),
+    ("tickets_solved", "Tickets solved", 0),
+    ("fcr_rate", "FCR (%)", 1),
+    ("csat_pct", "CSAT (%)", 1),
+    ("avg_handle_time_seconds", "AHT (s)", 0),
+    ("avg_quality_score", "Quality (0-100)", 1),
+    ("quality_pass_pct", "Quality ≥ 80 (%)", 1),
+    ("utilization_pct", "Utilization (%)", 1),
+    ("cost_per_contact", "Cost per contact", 2),
+]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "is_integer") and not isinstance(value, float):  # Decimal
+        return float(value)
+    return value
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [{n: _json_value(v) for n, v in zip(names, row, strict=True)}
+            for row in cursor.fetchall()]
+
+
+def report_month(last_day: dt.date) -> dt.date:
+    """The latest month that ends on or before last_day."""
+    first_of_month = last_day.replace(day=1)
+    following = (first_of_month + dt.timedelta(days=32)).replace(day=1)
+    if last_day == following - dt.timedelta(days=1):
+        return first_of_month
+    return (first_of_month - dt.timedelta(days=1)).replace(day=1)
+
+
+def load(database: Path, days: int = 90) -> dict[str, Any]:
+    """Everything the page shows, read from the published DuckDB file."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        info = _rows(con, "select version, published_at, source_database from meta.publish_info")[0]
+        last_day = con.execute(
+            "select coalesce((select max(contact_date) from marts.fct_contacts), "
+            "(select max(date_day) from marts.dim_calendar))").fetchall()[0][0]
+        month = report_month(last_day)
+        daily = ("select * from marts.{table} where day > (select max(day) from marts.{table}) - "
+                 f"interval '{int(days)} days' order by day")
+        month_param = [month]
+        return {
+            "version": info["version"],
+            "published_at": info["published_at"],
+            "source": Path(info["source_database"]).name,
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "last_day": last_day.isoformat(),
+            "report_month": month.isoformat(),
+            "cards": [{"key": k, "label": label, "digits": d, "suffix": s}
+                      for k, label, d, s in CARDS],
+            "executive_summary": _rows(
+                con, "select * from marts.kpi_executive_summary_monthly order by month"),
+            "nps_monthly": _rows(con, """
+                select month, responses, promoter_pct, passive_pct, detractor_pct, nps
+                from marts.kpi_nps_monthly order by month"""),
+            "fcr_repeat_monthly": _rows(con, """
+                select coalesce(f.month, r.month) as month, f.fcr_rate, r.repeat_visit_rate
+                from marts.kpi_fcr_monthly as f
+                full outer join marts.kpi_repeat_visits_monthly as r on f.month = r.month
+                order by 1"""),
+            "churn_monthly": _rows(con, """
+                select month, active_customers_start, churned_customers, churn_rate, retention_rate
+                from marts.kpi_churn_monthly order by month"""),
+            "sales_monthly": _rows(con, """
+                select coalesce(s.month, x.month) as month, s.repeat_sales_rate,
+                    x.cross_sell_rate, x.upsell_rate
+                from marts.kpi_repeat_sales_monthly as s
+                full outer join marts.kpi_cross_sell_upsell_monthly as x on s.month = x.month
+                order by 1"""),
+            "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily")),
+            "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily")),
+            "scorecard_columns": [{"key": k, "label": label, "digits": d}
+                                  for k, label, d in SCORECARD],
+            "agent_scorecard": _rows(con, """
+                select * from marts.kpi_agent_scorecard_monthly where month = ?
+                order by agent_id""", month_param),
+            "support_impact": _rows(con, """
+                select * from marts.kpi_support_impact_monthly where month = ?
+                order by segment_type, segment""", month_param),
+        }
+
+
+def render(data: dict[str, Any]) -> str:
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    # Inside <script>, "</" would end the element; JSON allows the escaped form.
+    payload = payload.replace("</", "<\\/")
+    html = TEMPLATE.read_text(encoding="utf-8")
+    return html.replace("__TITLE__", data["report_month"][:7]).replace("__DATA__", payload)
+
+
+def build(publish_dir: Path, out: Path | None = None, days: int = 90) -> Path:
+    database = publish_dir / PUBLISHED_DATABASE
+    if not database.exists():
+        raise FileNotFoundError(f"no published warehouse at {database}: run `make build` "
+                                "(or python -m cs_kpi.publish) first")
+    out = out or publish_dir / "dashboard" / "index.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(out.name + ".tmp")
+    temporary.write_text(render(load(database, days)), encoding="utf-8")
+    os.replace(temporary, out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--publish-dir", type=Path, default=DEFAULT_PUBLISH_DIR)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--days", type=int, default=90)
+    args = parser.parse_args(argv)
+    try:
+        out = build(args.publish_dir, args.out, args.days)
+    except FileNotFoundError as missing:
+        print(f"ERROR: {missing}", file=sys.stderr)
+        return 2
+    print(f"Dashboard: {out.resolve()}")
+    return 0
