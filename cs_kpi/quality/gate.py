@@ -59,15 +59,23 @@ class Outcome:
     unexpected_rows_query: str = ""
 
 
+def raw_files(table: str, raw_path: str, raw_format: str) -> list[str]:
+    """raw_<table>.<fmt> and its appended batches raw_<table>__*.<fmt>, as dbt reads them."""
+    folder = Path(raw_path)
+    files = sorted([*folder.glob(f"raw_{table}.{raw_format}"),
+                    *folder.glob(f"raw_{table}__*.{raw_format}")])
+    return [str(f) for f in files] or [f"{raw_path.rstrip('/')}/raw_{table}.{raw_format}"]
+
+
 def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
     """SQL for a raw table, mirroring macros/raw/raw_relation.sql."""
     if not raw_path:
         return f"raw.raw_{table}"
-    file_path = f"{raw_path.rstrip('/')}/raw_{table}.{raw_format}"
+    files = "[" + ", ".join(f"'{f}'" for f in raw_files(table, raw_path, raw_format)) + "]"
     if raw_format == "parquet":
-        return f"read_parquet('{file_path}')"
-    return (f"read_csv('{file_path}', header = true, all_varchar = true, delim = ',', "
-            f"quote = '\"', escape = '\"')")
+        return f"read_parquet({files}, union_by_name = true)"
+    return (f"read_csv({files}, header = true, all_varchar = true, delim = ',', "
+            f"quote = '\"', escape = '\"', union_by_name = true, max_line_size = 10000000)")
 
 
 def load_specs(folder: Path, raw_path: str | None = None, raw_format: str = "csv"

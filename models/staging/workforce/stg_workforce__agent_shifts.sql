@@ -12,8 +12,8 @@ final as (
     select
         shift_id,
         agent_id,
-        shift_start_at,
-        shift_end_at
+        shift_start as shift_start_at,
+        shift_end as shift_end_at
     from base
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('tickets') }}",
+) }}
 {%- set raw_columns = [
     'ticket_id', 'customer_id', 'agent_id', 'channel', 'category', 'priority', 'status',
     'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count',
@@ -26,13 +30,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('tickets') }}
+    {{ raw_source('tickets') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('agent_id') }} as agent_id,
@@ -71,31 +77,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['ticket_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['ticket_id'], checks, updated_at='updated_at') }}
+    {{ classify_rows('to_classify', ['ticket_id'], checks, updated_at='updated_at') }}
 
 ),
 
 final as (
 
     select
-        ticket_id,
-        customer_id,
-        agent_id,
-        channel,
-        category,
-        priority,
-        status,
-        created_at,
-        first_response_at,
-        resolved_at,
-        agent_replies,
-        reopened_count,
-        handle_seconds,
-        updated_at,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('calls') }}",
+) }}
 {%- set raw_columns = [
     'call_id', 'customer_id', 'agent_id', 'direction', 'category', 'started_at', 'answered_at',
     'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'disposition', 'ticket_id',
@@ -26,13 +30,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('calls') }}
+    {{ raw_source('calls') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('call_id') }} as call_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('agent_id') }} as agent_id,
@@ -71,31 +77,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['call_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['call_id'], checks) }}
+    {{ classify_rows('to_classify', ['call_id'], checks) }}
 
 ),
 
 final as (
 
     select
-        call_id,
-        customer_id,
-        agent_id,
-        direction,
-        category,
-        started_at,
-        answered_at,
-        ended_at,
-        talk_seconds,
-        hold_seconds,
-        wrap_seconds,
-        disposition,
-        ticket_id,
-        quality_score,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('customers') }}",
+) }}
 {%- set raw_columns = [
     'customer_id', 'full_name', 'email', 'phone', 'country', 'segment', 'signup_at',
     'churned_at', 'updated_at',
@@ -13,13 +17,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('customers') }}
+    {{ raw_source('customers') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('customer_id') }} as customer_id,
         {{ hash_pii('email') }} as email_hash,
         {{ hash_pii('phone') }} as phone_hash,
@@ -44,25 +50,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['customer_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['customer_id'], checks, updated_at='updated_at') }}
+    {{ classify_rows('to_classify', ['customer_id'], checks, updated_at='updated_at') }}
 
 ),
 
 final as (
 
     select
-        customer_id,
-        email_hash,
-        phone_hash,
-        country_code,
-        segment,
-        signup_at,
-        churned_at,
-        updated_at,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('order_items') }}",
+) }}
 {%- set raw_columns = ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'] -%}
 {%- set checks = required_checks(['product_id', 'quantity', 'unit_price'])
     + unparseable_checks(['quantity'], 'integer')
@@ -10,12 +14,20 @@
         ("product_state = 'rejected'", 'product_rejected'),
     ]
 -%}
+{#- An item's validity follows its order and product (SPEC B.2): items are re-classified
+    when they arrive, and when their order or product was re-classified since this model's
+    last run (incremental_base.sql). -#}
+{%- set watermark = "(select coalesce(max(_classified_at), cast('1900-01-01' as timestamp)) from "
+    ~ this ~ ")" -%}
+{%- set reclassified_parents = "loaded_rows.order_id in (select order_id from " ~ ref('base_shop__orders')
+    ~ " where _classified_at > " ~ watermark ~ ") or loaded_rows.product_id in (select product_id from "
+    ~ ref('base_shop__products') ~ " where _classified_at > " ~ watermark ~ ")" -%}
 
 with
 
 source as (
 
-    select * from {{ raw_relation('order_items') }}
+    {{ raw_source('order_items') }}
 
 ),
 
@@ -44,6 +56,8 @@ products as (
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('line_number') }} as line_number,
         {{ clean_text('product_id') }} as product_id,
@@ -58,44 +72,55 @@ cleaned as (
 parsed as (
 
     select
-        cleaned.*,
-        {{ parse_integer('cleaned.quantity_text') }} as quantity,
-        {{ parse_decimal('cleaned.unit_price_text') }} as unit_price,
+        *,
+        {{ parse_integer('quantity_text') }} as quantity,
+        {{ parse_decimal('unit_price_text') }} as unit_price
+    from cleaned
+
+),
+
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['order_id', 'line_number'],
+        derived_columns=['order_state', 'product_state'], also_when=reclassified_parents) }}
+
+),
+
+stated as (
+
+    select
+        to_classify.*,
         case
             when orders.has_valid_row = 1 then 'valid'
             when orders.order_id is not null then 'rejected'
             else 'missing'
         end as order_state,
         case
-            when cleaned.product_id is null then null
+            when to_classify.product_id is null then null
             when products.has_valid_row = 1 then 'valid'
             when products.product_id is not null then 'rejected'
             else 'missing'
         end as product_state
-    from cleaned
+    from to_classify
     left join orders
-        on cleaned.order_id = orders.order_id
+        on to_classify.order_id = orders.order_id
     left join products
-        on cleaned.product_id = products.product_id
+        on to_classify.product_id = products.product_id
 
 ),
 
 classified as (
 
-    {{ classify_rows('parsed', ['order_id', 'line_number'], checks) }}
+    {{ classify_rows('stated', ['order_id', 'line_number'], checks) }}
 
 ),
 
 final as (
 
     select
-        order_id,
-        line_number,
-        product_id,
-        quantity,
-        unit_price,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('orders') }}",
+) }}
 {%- set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'status', 'updated_at'] -%}
 {%- set checks = required_checks(['customer_id', 'ordered_at', 'status'])
     + category_checks({'status': ['completed', 'cancelled', 'refunded']})
@@ -8,13 +12,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('orders') }}
+    {{ raw_source('orders') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('customer_id') }} as customer_id_text,
@@ -37,22 +43,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['order_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['order_id'], checks, updated_at='updated_at') }}
+    {{ classify_rows('to_classify', ['order_id'], checks, updated_at='updated_at') }}
 
 ),
 
 final as (
 
     select
-        order_id,
-        customer_id,
-        ordered_at,
-        status,
-        updated_at,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

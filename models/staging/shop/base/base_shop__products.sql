@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('products') }}",
+) }}
 {%- set raw_columns = ['product_id', 'product_name', 'product_line', 'tier', 'list_price'] -%}
 {%- set checks = required_checks(['product_line', 'tier'])
     + unparseable_checks(['tier'], 'integer')
@@ -9,13 +13,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('products') }}
+    {{ raw_source('products') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         {{ clean_category('product_line') }} as product_line,
@@ -37,22 +43,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['product_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['product_id'], checks) }}
+    {{ classify_rows('to_classify', ['product_id'], checks) }}
 
 ),
 
 final as (
 
     select
-        product_id,
-        product_name,
-        product_line,
-        tier,
-        list_price,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

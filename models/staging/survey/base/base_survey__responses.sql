@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('surveys') }}",
+) }}
 {%- set raw_columns = [
     'response_id', 'customer_id', 'ticket_id', 'call_id', 'channel', 'submitted_at',
     'nps_score', 'csat_score', 'ces_score', 'comment',
@@ -13,13 +17,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('surveys') }}
+    {{ raw_source('surveys') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('response_id') }} as response_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('ticket_id') }} as ticket_id,
@@ -47,27 +53,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['response_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['response_id'], checks) }}
+    {{ classify_rows('to_classify', ['response_id'], checks) }}
 
 ),
 
 final as (
 
     select
-        response_id,
-        customer_id,
-        ticket_id,
-        call_id,
-        channel,
-        submitted_at,
-        nps_score,
-        csat_score,
-        ces_score,
-        comment,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('agent_shifts') }}",
+) }}
 {%- set raw_columns = ['shift_id', 'agent_id', 'shift_start', 'shift_end'] -%}
 {%- set checks = required_checks(['agent_id', 'shift_start', 'shift_end'])
     + unparseable_checks(['shift_start', 'shift_end'], 'timestamp')
@@ -8,13 +12,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('agent_shifts') }}
+    {{ raw_source('agent_shifts') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('shift_id') }} as shift_id,
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('agent_id') }} as agent_id_text,
@@ -35,21 +41,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['shift_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['shift_id'], checks) }}
+    {{ classify_rows('to_classify', ['shift_id'], checks) }}
 
 ),
 
 final as (
 
     select
-        shift_id,
-        agent_id,
-        shift_start as shift_start_at,
-        shift_end as shift_end_at,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )

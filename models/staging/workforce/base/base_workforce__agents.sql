@@ -1,3 +1,7 @@
+{{ config(
+    incremental_strategy=base_incremental_strategy(),
+    pre_hook="{{ reset_base_if_raw_replaced('agents') }}",
+) }}
 {%- set raw_columns = ['agent_id', 'agent_name', 'team', 'hourly_cost', 'hired_at'] -%}
 {%- set checks = unparseable_checks(['hourly_cost'], 'decimal')
     + unparseable_checks(['hired_at'], 'timestamp')
@@ -8,13 +12,15 @@ with
 
 source as (
 
-    select * from {{ raw_relation('agents') }}
+    {{ raw_source('agents') }}
 
 ),
 
 cleaned as (
 
     select
+        _raw_file,
+        _raw_row,
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('agent_name') }} as agent_name,
         {{ clean_text('team') }} as team,
@@ -35,22 +41,24 @@ parsed as (
 
 ),
 
+to_classify as (
+
+    {{ with_prior_versions('parsed', ['agent_id']) }}
+
+),
+
 classified as (
 
-    {{ classify_rows('parsed', ['agent_id'], checks) }}
+    {{ classify_rows('to_classify', ['agent_id'], checks) }}
 
 ),
 
 final as (
 
     select
-        agent_id,
-        agent_name,
-        team,
-        hourly_cost,
-        hired_at,
+        {{ star_except('classified', classification_work_columns()) }},
         {{ row_status_columns() }},
-        raw_record
+        {{ classified_at() }} as _classified_at
     from classified
 
 )
