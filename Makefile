@@ -24,7 +24,7 @@ SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
 .PHONY: setup build pipeline summary validate publish dashboard browser test lint pytest dbt-test gate-check \
-	seeds generate build-scale clean
+	seeds generate build-scale bench clean
 
 setup: $(STAMP)
 
@@ -79,7 +79,7 @@ dbt-test:
 	$(DBT) docs generate --quiet
 
 lint:
-	$(BIN)/ruff check cs_kpi tests scripts
+	$(BIN)/ruff check cs_kpi tests scripts bench
 	$(BIN)/sqlfluff lint models tests --processes 2
 
 gate-check:
@@ -101,6 +101,11 @@ build-scale: generate
 	$(DBT) build --vars '{raw_path: $(DATA_DIR), raw_format: $(or $(FORMAT),csv)}'
 	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
 	$(BIN)/python -m cs_kpi.quality.gate --raw-path $(DATA_DIR) --raw-format $(or $(FORMAT),csv) $(QUIET_EXIT)
+
+## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet]
+SCALES ?= 1 10 100
+bench: setup
+	$(BIN)/python -m bench.run --scales $(SCALES) --format $(or $(FORMAT),parquet) $(QUIET_EXIT)
 
 clean:
 	rm -rf target logs warehouse/*.duckdb* warehouse/*.gate.json warehouse/tmp warehouse/published warehouse/screenshots

@@ -1,0 +1,51 @@
+"""Run bench/floor.sql: the nine contracted marts straight from raw files, no dbt.
+
+``python -m bench.floor --raw DIR [--format parquet|csv] --database PATH``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+SCRIPT = Path(__file__).with_name("floor.sql")
+MARTS = ["kpi_nps_monthly", "kpi_csat_monthly", "kpi_fcr_monthly", "kpi_repeat_visits_monthly",
+         "kpi_churn_monthly", "kpi_repeat_sales_monthly", "kpi_cross_sell_upsell_monthly",
+         "kpi_ticket_ops_daily", "kpi_call_ops_daily"]
+
+
+def reader(raw_dir: Path, table: str, fmt: str) -> str:
+    files = sorted([*raw_dir.glob(f"raw_{table}.{fmt}"), *raw_dir.glob(f"raw_{table}__*.{fmt}")])
+    listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    if fmt == "parquet":
+        return f"read_parquet({listed}, union_by_name = true)"
+    return (f"read_csv({listed}, header = true, all_varchar = true, delim = ',', quote = '\"', "
+            f"escape = '\"', union_by_name = true, max_line_size = 10000000)")
+
+
+def run(raw_dir: Path, fmt: str, database: Path) -> None:
+    sql = re.sub(r"\{raw:(\w+)\}", lambda m: reader(raw_dir, m.group(1), fmt), SCRIPT.read_text())
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"set memory_limit = '{os.environ.get('CS_KPI_MEMORY_LIMIT', '6GB')}'")
+        con.execute(f"set threads = {int(os.environ.get('CS_KPI_THREADS', '2'))}")
+        con.execute("set preserve_insertion_order = false")
+        con.execute(sql)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--raw", type=Path, required=True)
+    parser.add_argument("--format", choices=["csv", "parquet"], default="parquet")
+    parser.add_argument("--database", type=Path, required=True)
+    args = parser.parse_args(argv)
+    args.database.unlink(missing_ok=True)
+    run(args.raw, args.format, args.database)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
