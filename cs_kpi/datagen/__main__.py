@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from cs_kpi.datagen.build import generate
+from cs_kpi.datagen.shards import SHARD_SCALE, generate_sharded
 from cs_kpi.datagen.writer import write_tables
 
 
@@ -23,11 +24,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
-    tables = generate(args.scale, args.seed)
     formats = ["csv", "parquet"] if args.format == "both" else [args.format]
-    written = write_tables(tables, args.out, formats)
+    if args.scale > SHARD_SCALE:
+        written = generate_sharded(args.scale, args.seed, args.out, formats)
+    else:
+        written = write_tables(generate(args.scale, args.seed), args.out, formats)
     elapsed = time.perf_counter() - started
-    total = sum(len(frame) for frame in tables.values())
+    total = sum(rows for path, rows in written if path.suffix == f".{formats[0]}")
     for path, rows in written:
         print(f"{rows:>12,} rows  {path}")
     print(f"generated {total:,} raw rows at scale {args.scale:g} in {elapsed:.1f} s")
