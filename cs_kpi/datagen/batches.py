@@ -16,13 +16,11 @@ Every raw row lands in exactly one batch.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
-import numpy as np
+import duckdb
 import pandas as pd
 
-from cs_kpi.datagen.writer import read_raw, write_table
 from cs_kpi.raw_schema import RAW_TABLES
 
 ARRIVAL_COLUMN = {
@@ -35,67 +33,63 @@ ARRIVAL_COLUMN = {
 }
 
 
-def _instants(text: pd.Series) -> pd.Series:
-    return pd.to_datetime(text.str.strip(), utc=True, errors="coerce", format="mixed")
+def _reader(raw_dir: Path, name: str, fmt: str) -> str:
+    path = raw_dir / f"raw_{name}.{fmt}"
+    if fmt == "parquet":
+        return f"read_parquet('{path}')"
+    return (f"read_csv('{path}', header = true, all_varchar = true, delim = ',', quote = '\"', "
+            f"escape = '\"', max_line_size = 10000000)")
 
 
-def _late(frame: pd.DataFrame, share: float) -> np.ndarray:
-    """Deterministic per row content: hash of the row's text."""
-    if share <= 0:
-        return np.zeros(len(frame), dtype=bool)
-    joined = frame.fillna("").astype(str).agg("\x1f".join, axis=1)
-    hashes = joined.map(lambda row: int(hashlib.md5(row.encode()).hexdigest()[:8], 16))
-    return (hashes.to_numpy() % 10_000) < share * 10_000
-
-
-def assign_batches(tables: dict[str, pd.DataFrame], cuts: list[pd.Timestamp],
-                   late_share: float) -> dict[str, np.ndarray]:
-    """Batch number (0..len(cuts)) of every row of every table."""
-    batches: dict[str, np.ndarray] = {}
-    arrival: dict[str, pd.Series] = {}
-    for name, column in ARRIVAL_COLUMN.items():
-        arrival[name] = _instants(tables[name][column])
-    orders = tables["orders"].assign(_arrival=arrival["orders"])
-    orders["_order_id"] = orders["order_id"].str.strip()
-    first_seen = orders.groupby("_order_id")["_arrival"].min()
-    items = tables["order_items"]
-    arrival["order_items"] = items["order_id"].str.strip().map(first_seen)
-    cut_values = np.array([c.tz_convert(None).to_datetime64() for c in cuts],
-                          dtype="datetime64[ns]")
-    for name, frame in tables.items():
-        if name not in arrival:
-            batches[name] = np.zeros(len(frame), dtype=int)
-            continue
-        instants = arrival[name]
-        known = instants.notna().to_numpy()
-        values = instants.fillna(pd.Timestamp("1900-01-01", tz="UTC")).dt.tz_convert(None)
-        values = values.to_numpy(dtype="datetime64[ns]")
-        batch = np.searchsorted(cut_values, values, side="right")
-        batch = np.where(known, batch, 0)
-        batch = np.minimum(batch + _late(frame, late_share), len(cuts))
-        batches[name] = batch
-    return batches
+def _instant(column: str) -> str:
+    """Loose ISO reading, good enough to place a row in time (unreadable -> NULL)."""
+    return f"try_cast(replace(upper(trim({column})), 'T', ' ') as timestamptz)"
 
 
 def split(raw_dir: Path, out_dir: Path, cuts: list[pd.Timestamp], fmt: str = "csv",
           late_share: float = 0.03) -> dict[str, list[int]]:
-    """Write the batches; returns rows per batch for each table."""
-    tables = {t.name: read_raw(raw_dir, t.name) for t in RAW_TABLES}
-    batches = assign_batches(tables, cuts, late_share)
+    """Write the batches (in DuckDB, so memory stays bounded at any scale); rows per batch."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, list[int]] = {}
-    for name, frame in tables.items():
-        counts[name] = []
-        for number in range(len(cuts) + 1):
-            part = frame[batches[name] == number]
-            counts[name].append(len(part))
-            if number == 0:
-                stem = f"raw_{name}"
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("set preserve_insertion_order = false")
+        con.execute(f"create temp table order_arrival as select trim(order_id) as order_id, "
+                    f"min({_instant('updated_at')}) as arrival "
+                    f"from {_reader(raw_dir, 'orders', fmt)} group by 1")
+        cut_sql = [f"cast('{c.isoformat()}' as timestamptz)" for c in cuts]
+        for table in RAW_TABLES:
+            name, columns = table.name, list(table.columns)
+            if name in ARRIVAL_COLUMN:
+                arrival = _instant(ARRIVAL_COLUMN[name])
+            elif name == "order_items":
+                arrival = ("(select arrival from order_arrival as o "
+                           "where o.order_id = trim(raw.order_id))")
             else:
-                if part.empty:
+                arrival = "cast(null as timestamptz)"
+            passed = " + ".join(
+                f"case when arrival >= {c} then 1 else 0 end" for c in cut_sql) or "0"
+            row_text = "concat_ws(chr(31), " + ", ".join(
+                f"coalesce({c}, '')" for c in columns) + ")"
+            late = (f"case when hash({row_text}) % 10000 < {int(late_share * 10_000)} "
+                    "then 1 else 0 end")
+            con.execute(f"""
+                create or replace temp table batched as
+                select {', '.join(columns)},
+                    least(coalesce({passed}, 0) + {late}, {len(cuts)}) as batch
+                from (select *, {arrival} as arrival from {_reader(raw_dir, name, fmt)} as raw)
+            """)
+            per_batch = dict(con.execute(
+                "select batch, count(*) from batched group by 1").fetchall())
+            counts[name] = [per_batch.get(n, 0) for n in range(len(cuts) + 1)]
+            for number in range(len(cuts) + 1):
+                if number and not per_batch.get(number):
                     continue
-                stem = f"raw_{name}__{number:02d}_{cuts[number - 1]:%Y%m%d}"
-            write_table(part, out_dir / stem, fmt)
+                stem = f"raw_{name}" if number == 0 else \
+                    f"raw_{name}__{number:02d}_{cuts[number - 1]:%Y%m%d}"
+                options = "format parquet" if fmt == "parquet" else "format csv, header true"
+                con.execute(f"copy (select {', '.join(columns)} from batched "
+                            f"where batch = {number}) to '{out_dir / f'{stem}.{fmt}'}' ({options})")
     return counts
 
 

@@ -101,9 +101,15 @@
         {%- set raw_format = var('raw_format', 'csv') | lower -%}
         {%- set batches = raw_batches(table_name) -%}
         {%- set loaded = loaded_batches() -%}
+        {%- set current_ids = batches | map('last') | list -%}
+        {%- set replaced = [] -%}
+        {%- for batch_id in loaded -%}
+            {%- if batch_id not in current_ids -%}{%- do replaced.append(batch_id) -%}{%- endif -%}
+        {%- endfor -%}
         {%- set new_batches = [] -%}
         {%- for path, batch_id in batches -%}
-            {%- if batch_id not in loaded -%}{%- do new_batches.append((path, batch_id)) -%}{%- endif -%}
+            {#- After a replaced file the pre-hook empties the table: every batch is new. -#}
+            {%- if replaced or batch_id not in loaded -%}{%- do new_batches.append((path, batch_id)) -%}{%- endif -%}
         {%- endfor -%}
         {%- set read_batches = new_batches if new_batches else [batches[0]] %}
     select
