@@ -109,6 +109,38 @@ def test_batch_by_batch_equals_full_refresh(history: tuple[Path, Path], tmp_path
     assert_same_tables(full, incremental)
 
 
+def test_a_late_invalid_version_removes_the_key_from_the_facts(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A newer version that fails validation rejects the key (SPEC B.1): the incremental facts
+    must drop the ticket they already hold, not keep the older valid version."""
+    _, batches = history
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for path in _batch_files(batches, 0):
+        shutil.copy(path, landing / path.name)
+    database = tmp_path / "cs_kpi.duckdb"
+    dbt(["run", "--select", "+fct_tickets"], database, raw_dir=landing)
+    with duckdb.connect(str(database), read_only=True) as con:
+        ticket_id = con.execute(
+            "select ticket_id from marts.fct_tickets order by ticket_id limit 1").fetchall()[0][0]
+    tickets = pd.read_csv(landing / "raw_tickets.csv", dtype=str, keep_default_na=False)
+    newer = tickets[tickets["ticket_id"].str.strip() == ticket_id].head(1).copy()
+    newer["status"] = "solved"
+    newer["resolved_at"] = ""  # solved without resolved_at: rejected
+    newer["updated_at"] = "2030-01-01T00:00:00Z"
+    newer.to_csv(landing / "raw_tickets__99_late.csv", index=False)
+    dbt(["run", "--select", "+fct_tickets"], database, raw_dir=landing)
+    with duckdb.connect(str(database), read_only=True) as con:
+        held = con.execute("select count(*) from marts.fct_tickets where ticket_id = ?",
+                           [ticket_id]).fetchall()[0][0]
+        statuses = con.execute(
+            "select row_status, reject_reason from staging.base_helpdesk__tickets "
+            "where ticket_id = ? order by updated_at desc", [ticket_id]).fetchall()
+    assert statuses[0] == ("rejected", "resolved_status_without_resolved_at"), statuses
+    assert held == 0, f"{ticket_id} is still in fct_tickets after its latest version was rejected"
+
+
 def test_build_then_test_on_batched_input(history: tuple[Path, Path], tmp_path: Path) -> None:
     """All batches at once: the data tests (incl. raw = classified reconciliation) pass."""
     _, batches = history

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    unique_key='call_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_keys('base_phone__calls', 'call_id') }}",
+) }}
+-- depends_on: {{ ref('base_phone__calls') }}
 {%- set service_level_seconds = var('service_level_seconds') -%}
 -- One row per valid call (inbound and outbound), with its service-level and handle-time facts.
 with
@@ -5,6 +13,9 @@ with
 calls as (
 
     select * from {{ ref('stg_phone__calls') }}
+    {% if is_incremental() %}
+    where call_id in ({{ changed_keys('base_phone__calls', 'call_id') }})
+    {% endif %}
 
 ),
 
@@ -35,7 +46,8 @@ final as (
         is_inbound and not is_answered and coalesce(disposition = 'abandoned', false) as is_abandoned,
         is_inbound and coalesce(disposition = 'failed', false) as is_failed_inbound,
         quality_score,
-        quality_score is not null as is_quality_reviewed
+        quality_score is not null as is_quality_reviewed,
+        _classified_at
     from calls
 
 )

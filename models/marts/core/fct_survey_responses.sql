@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    unique_key='response_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_keys('base_survey__responses', 'response_id') }}",
+) }}
+-- depends_on: {{ ref('base_survey__responses') }}
 -- One row per valid survey response. The free-text comment stays in staging (it may hold
 -- personal data); has_comment tells whether there was one.
 with
@@ -5,6 +13,9 @@ with
 surveys as (
 
     select * from {{ ref('stg_survey__responses') }}
+    {% if is_incremental() %}
+    where response_id in ({{ changed_keys('base_survey__responses', 'response_id') }})
+    {% endif %}
 
 ),
 
@@ -25,7 +36,8 @@ final as (
         end as nps_category,
         csat_score,
         ces_score,
-        comment is not null as has_comment
+        comment is not null as has_comment,
+        _classified_at
     from surveys
 
 )

@@ -1,9 +1,20 @@
+{{ config(
+    materialized='incremental',
+    unique_key='ticket_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_keys('base_helpdesk__tickets', 'ticket_id') }}",
+) }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
 -- One row per valid ticket, with durations in named units. No personal data.
 with
 
 tickets as (
 
     select * from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() %}
+    where ticket_id in ({{ changed_keys('base_helpdesk__tickets', 'ticket_id') }})
+    {% endif %}
 
 ),
 
@@ -31,7 +42,8 @@ final as (
         case
             when is_resolved then {{ seconds_between('created_at', 'resolved_at') }} / 3600.0
         end as resolution_hours,
-        updated_at
+        updated_at,
+        _classified_at
     from tickets
 
 )

@@ -24,7 +24,8 @@ final as (
         reopened_count,
         handle_seconds,
         status in ('solved', 'closed') as is_resolved,
-        updated_at
+        updated_at,
+        _classified_at
     from base
 
 )

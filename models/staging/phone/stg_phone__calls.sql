@@ -25,7 +25,8 @@ final as (
         ticket_id,
         cast(quality_score as integer) as quality_score,
         direction = 'inbound' as is_inbound,
-        answered_at is not null as is_answered
+        answered_at is not null as is_answered,
+        _classified_at
     from base
 
 )

@@ -19,7 +19,8 @@ final as (
         cast(nps_score as integer) as nps_score,
         cast(csat_score as integer) as csat_score,
         cast(ces_score as integer) as ces_score,
-        comment
+        comment,
+        _classified_at
     from base
 
 )

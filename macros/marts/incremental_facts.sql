@@ -1,0 +1,44 @@
+{#-
+    Incremental per-key facts, fed by the staging base models' change stamp.
+
+    A fact keeps each row's source `_classified_at`. On an incremental run, the keys whose
+    base rows were (re)classified after the newest stamp the fact holds are "changed": the
+    pre-hook deletes them (a key may have become invalid) together with keys that no longer
+    exist in the base model at all (a raw file was replaced or the input switched), and the
+    model inserts the current valid rows of the changed keys. The watermark is read once,
+    when the model is compiled, before the pre-hook deletes anything.
+    Only for facts whose rows depend on their own key alone; facts with flags that look at
+    other rows (contacts, orders, order items) stay tables (see DECISIONLOG.md).
+-#}
+
+{% macro fact_watermark() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set newest = run_query('select max(_classified_at) from ' ~ this).columns[0].values()[0] -%}
+        {%- if newest is not none -%}
+            {{ return("cast('" ~ newest ~ "' as timestamp)") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return("cast('1900-01-01' as timestamp)") }}
+{%- endmacro %}
+
+{#- Select body: the keys of `base_model` re-classified after the fact's watermark. -#}
+{% macro changed_keys(base_model, key) -%}
+    select {{ key }}
+    from {{ ref(base_model) }}
+    where _classified_at > {{ fact_watermark() }}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental fact. -#}
+{% macro delete_changed_keys(base_model, key) -%}
+    {%- if execute and is_incremental() -%}
+        delete from {{ this }}
+        where
+            {{ key }} in ({{ changed_keys(base_model, key) }})
+            or not exists (
+                select 1 from {{ ref(base_model) }} as base_rows
+                where base_rows.{{ key }} = {{ this }}.{{ key }}
+            )
+    {%- else -%}
+        select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
