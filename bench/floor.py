@@ -1,5 +1,7 @@
 """Run bench/floor.sql: the nine contracted marts straight from raw files, no dbt.
 
+Raw files are read exactly as the quality gate reads them (``raw_relation``).
+
 ``python -m bench.floor --raw DIR [--format parquet|csv] --database PATH``
 """
 
@@ -12,23 +14,17 @@ from pathlib import Path
 
 import duckdb
 
+from cs_kpi.quality.gate import raw_relation
+
 SCRIPT = Path(__file__).with_name("floor.sql")
 MARTS = ["kpi_nps_monthly", "kpi_csat_monthly", "kpi_fcr_monthly", "kpi_repeat_visits_monthly",
          "kpi_churn_monthly", "kpi_repeat_sales_monthly", "kpi_cross_sell_upsell_monthly",
          "kpi_ticket_ops_daily", "kpi_call_ops_daily"]
 
 
-def reader(raw_dir: Path, table: str, fmt: str) -> str:
-    files = sorted([*raw_dir.glob(f"raw_{table}.{fmt}"), *raw_dir.glob(f"raw_{table}__*.{fmt}")])
-    listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-    if fmt == "parquet":
-        return f"read_parquet({listed}, union_by_name = true)"
-    return (f"read_csv({listed}, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            f"escape = '\"', union_by_name = true, max_line_size = 10000000)")
-
-
 def run(raw_dir: Path, fmt: str, database: Path) -> None:
-    sql = re.sub(r"\{raw:(\w+)\}", lambda m: reader(raw_dir, m.group(1), fmt), SCRIPT.read_text())
+    sql = re.sub(r"\{raw:(\w+)\}", lambda m: raw_relation(m.group(1), str(raw_dir), fmt),
+                 SCRIPT.read_text())
     with duckdb.connect(str(database)) as con:
         con.execute(f"set memory_limit = '{os.environ.get('CS_KPI_MEMORY_LIMIT', '6GB')}'")
         con.execute(f"set threads = {int(os.environ.get('CS_KPI_THREADS', '2'))}")

@@ -52,6 +52,7 @@ class TableSink:
         self.out_dir = out_dir
         self.formats = formats
         self.parquet: dict[str, pq.ParquetWriter] = {}
+        self.csv_started: set[str] = set()
         self.rows: dict[str, int] = {}
         out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -60,10 +61,10 @@ class TableSink:
         for fmt in self.formats:
             path = self.out_dir / f"raw_{name}.{fmt}"
             if fmt == "csv":
-                first = name not in self.parquet and not getattr(self, f"_csv_{name}", False)
+                first = name not in self.csv_started
                 frame.to_csv(path, mode="w" if first else "a", header=first, index=False,
                              quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-                setattr(self, f"_csv_{name}", True)
+                self.csv_started.add(name)
             else:
                 table = pa.table({c: pa.array(frame[c].where(frame[c] != "", None), pa.string())
                                   for c in frame.columns})
