@@ -7,13 +7,14 @@
     exist in the base model at all (a raw file was replaced or the input switched), and the
     model inserts the current valid rows of the changed keys. The watermark is read once,
     when the model is compiled, before the pre-hook deletes anything.
-    Only for facts whose rows depend on their own key alone; facts with flags that look at
-    other rows (contacts, orders, order items) stay tables (see DECISIONLOG.md).
+    Only for facts whose rows depend on their own key alone; models with flags that look at
+    other rows of the customer (contacts, orders, order items) recompute whole customers
+    (macros/marts/incremental_groups.sql).
 -#}
 
-{% macro fact_watermark() -%}
+{% macro fact_watermark(column='_classified_at') -%}
     {%- if execute and is_incremental() -%}
-        {%- set newest = run_query('select max(_classified_at) from ' ~ this).columns[0].values()[0] -%}
+        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
         {%- if newest is not none -%}
             {{ return("cast('" ~ newest ~ "' as timestamp)") }}
         {%- endif -%}

@@ -15,15 +15,17 @@ from conftest import dbt, generate
 from cs_kpi.datagen.batches import split
 
 CUTS = [pd.Timestamp(d, tz="UTC") for d in ("2026-01-01", "2026-04-01", "2026-07-01")]
-IGNORED = {"_raw_file", "_raw_row", "_classified_at"}  # load bookkeeping, differs by design
+# load bookkeeping, differs by design
+IGNORED = {"_raw_file", "_raw_row", "_classified_at", "_computed_at"}
 
 
 def _tables(database: Path) -> dict[str, list[tuple]]:
-    """Every table of staging (the base tables) and marts, rows in a canonical order."""
+    """Every table of staging (the base tables), intermediate and marts, rows in a canonical
+    order."""
     out = {}
     with duckdb.connect(str(database), read_only=True) as con:
         tables = con.execute("select schema_name, table_name from duckdb_tables() "
-                             "where schema_name in ('staging', 'marts') order by 1, 2").fetchall()
+                             "where schema_name in ('staging', 'intermediate', 'marts') order by 1, 2").fetchall()
         for schema, table in tables:
             columns = con.execute(
                 "select column_name, data_type from duckdb_columns() "

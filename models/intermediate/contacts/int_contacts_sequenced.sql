@@ -5,14 +5,31 @@
     The nearest strictly later / earlier start of the customer decides both, so the distinct
     starts per customer are ranked once (no quadratic self-join). Contacts without a customer
     are neither.
+    Incremental: a run recomputes every contact of the customers touched since the last run
+    (macros/marts/incremental_groups.sql), so a late contact updates its neighbours' flags.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(contact_base_models(), touched_contacts_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
+-- depends_on: {{ ref('base_phone__calls') }}
 {%- set window_days = var('follow_up_window_days') -%}
+{%- set recompute = recompute_all(contact_base_models()) %}
 
 with
 
 contacts as (
 
+    -- incremental: only the customers touched since the last run, whole
+    -- (macros/marts/incremental_groups.sql)
     select * from {{ ref('int_contacts_unioned') }}
+    {% if not recompute -%}
+    where {{ touched_contacts_filter() }}
+    {%- endif %}
 
 ),
 
@@ -52,7 +69,8 @@ final as (
             false
         ) as is_repeat_visit,
         neighbours.next_start_at as next_contact_start_at,
-        neighbours.previous_start_at as previous_contact_start_at
+        neighbours.previous_start_at as previous_contact_start_at,
+        {{ classified_at() }} as _computed_at
     from contacts
     left join neighbours
         on

@@ -1,5 +1,7 @@
 -- Contacts (SPEC part C): every valid ticket (start = created_at) and every answered inbound
 -- call (start = started_at), side by side with what the KPI rules need.
+-- A view: its readers filter it to the customers an incremental run touches.
+{{ config(materialized='view') }}
 with
 
 tickets as (

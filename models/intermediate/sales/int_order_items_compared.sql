@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    unique_key='order_item_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_shop__orders') }}
+-- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     Each valid item of a completed order, compared with what its customer bought before
     (SPEC part C, cross-sell and upsell): "before" means in completed orders with a strictly
@@ -5,13 +14,20 @@
     - is_new_product_line: no strictly earlier completed order held this product line;
     - prior_max_tier: the highest tier bought strictly before in this product line;
     - is_tier_upgrade: the line was bought before and this tier is above prior_max_tier.
+    Incremental: a run recomputes every item of the customers touched since the last run
+    (macros/marts/incremental_groups.sql).
 -#}
+{%- set recompute = recompute_all(order_base_models()) %}
 with
 
 orders as (
 
     select * from {{ ref('int_orders_valued') }}
-    where is_completed
+    where
+        is_completed
+        {% if not recompute -%}
+        and ({{ touched_orders_filter() }})
+        {%- endif %}
 
 ),
 
@@ -86,7 +102,8 @@ final as (
         completed_items.tier,
         line_history.prior_max_tier,
         line_history.prior_max_tier is null as is_new_product_line,
-        coalesce(completed_items.tier > line_history.prior_max_tier, false) as is_tier_upgrade
+        coalesce(completed_items.tier > line_history.prior_max_tier, false) as is_tier_upgrade,
+        {{ classified_at() }} as _computed_at
     from completed_items
     inner join line_history
         on

@@ -1,20 +1,38 @@
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_shop__orders') }}
+-- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     Every valid order with its revenue and repeat flag (SPEC part C):
     - revenue: sum of quantity * unit_price over its valid items (0 when it has none);
     - is_repeat_order: a completed order whose customer has a completed order with a strictly
       earlier ordered_at (same instant is not earlier). Non-completed orders are never repeats.
+    Incremental: a run recomputes every order of the customers touched since the last run
+    (macros/marts/incremental_groups.sql), so a late order updates the repeat flags after it.
 -#}
+{%- set recompute = recompute_all(order_base_models()) %}
 with
 
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+    {% if not recompute -%}
+    where {{ touched_orders_filter() }}
+    {%- endif %}
 
 ),
 
 items as (
 
     select * from {{ ref('stg_shop__order_items') }}
+    {% if not recompute -%}
+    where order_id in (select orders.order_id from orders)
+    {%- endif %}
 
 ),
 
@@ -57,7 +75,8 @@ final as (
             orders.status = 'completed'
             and first_completed.first_completed_order_at < orders.ordered_at,
             false
-        ) as is_repeat_order
+        ) as is_repeat_order,
+        {{ classified_at() }} as _computed_at
     from orders
     left join order_totals
         on orders.order_id = order_totals.order_id

@@ -20,7 +20,7 @@ orders as (
 
 contacts as (
 
-    select * from {{ ref('int_contacts_unioned') }}
+    select * from {{ ref('fct_contacts') }}
 
 ),
 

@@ -1,9 +1,23 @@
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(contact_base_models(), touched_contacts_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
+-- depends_on: {{ ref('base_phone__calls') }}
 -- One row per contact (valid ticket or answered inbound call) with the FCR and repeat-visit flags.
+-- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
+{%- set recompute = recompute_all(contact_base_models()) %}
 with
 
 contacts as (
 
     select * from {{ ref('int_contacts_sequenced') }}
+    {% if not recompute -%}
+    where {{ touched_contacts_filter() }}
+    {%- endif %}
 
 ),
 
@@ -30,7 +44,8 @@ final as (
         has_customer and is_resolved_contact and is_resolved_on_first_touch and not is_followed_up
             as is_first_contact_resolution,
         next_contact_start_at,
-        previous_contact_start_at
+        previous_contact_start_at,
+        {{ classified_at() }} as _computed_at
     from contacts
 
 )

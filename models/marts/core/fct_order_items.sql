@@ -1,4 +1,16 @@
+{{ config(
+    materialized='incremental',
+    unique_key='order_item_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_shop__orders') }}
+-- depends_on: {{ ref('base_shop__order_items') }}
 -- One row per valid order line, with its product line, tier and line revenue.
+-- Incremental: recomputes the orders (and customers) touched since the last run
+-- (incremental_groups.sql).
+{%- set recompute = recompute_all(order_base_models()) %}
 with
 
 items as (
@@ -10,6 +22,9 @@ items as (
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+    {% if not recompute -%}
+    where {{ touched_orders_filter() }}
+    {%- endif %}
 
 ),
 
@@ -33,7 +48,8 @@ final as (
         products.tier,
         items.quantity,
         items.unit_price,
-        items.quantity * items.unit_price as line_revenue
+        items.quantity * items.unit_price as line_revenue,
+        {{ classified_at() }} as _computed_at
     from items
     inner join orders
         on items.order_id = orders.order_id

@@ -1,9 +1,23 @@
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+) }}
+-- depends_on: {{ ref('base_shop__orders') }}
+-- depends_on: {{ ref('base_shop__order_items') }}
 -- One row per valid order (any status), with revenue from its valid items and its repeat flag.
+-- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
+{%- set recompute = recompute_all(order_base_models()) %}
 with
 
 orders as (
 
     select * from {{ ref('int_orders_valued') }}
+    {% if not recompute -%}
+    where {{ touched_orders_filter() }}
+    {%- endif %}
 
 ),
 
@@ -20,7 +34,8 @@ final as (
         item_lines,
         units,
         revenue,
-        updated_at
+        updated_at,
+        {{ classified_at() }} as _computed_at
     from orders
 
 )
