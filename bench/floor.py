@@ -1,6 +1,7 @@
 """Run bench/floor.sql: the nine contracted marts straight from raw files, no dbt.
 
-Raw files are read exactly as the quality gate reads them (``raw_relation``).
+Raw files are read exactly as the quality gate reads them (``cs_kpi.raw_files``), without
+importing Great Expectations (its import alone costs seconds).
 
 ``python -m bench.floor --raw DIR [--format parquet|csv] --database PATH``
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cs_kpi.quality.gate import raw_relation
+from cs_kpi.raw_files import raw_relation
 
 SCRIPT = Path(__file__).with_name("floor.sql")
 MARTS = ["kpi_nps_monthly", "kpi_csat_monthly", "kpi_fcr_monthly", "kpi_repeat_visits_monthly",

@@ -26,6 +26,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
 from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
+from cs_kpi.raw_files import raw_relation
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb")
@@ -57,25 +58,6 @@ class Outcome:
     observed: str
     sample: str
     unexpected_rows_query: str = ""
-
-
-def raw_files(table: str, raw_path: str, raw_format: str) -> list[str]:
-    """raw_<table>.<fmt> and its appended batches raw_<table>__*.<fmt>, as dbt reads them."""
-    folder = Path(raw_path)
-    files = sorted([*folder.glob(f"raw_{table}.{raw_format}"),
-                    *folder.glob(f"raw_{table}__*.{raw_format}")])
-    return [str(f) for f in files] or [f"{raw_path.rstrip('/')}/raw_{table}.{raw_format}"]
-
-
-def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
-    """SQL for a raw table, mirroring macros/raw/raw_relation.sql."""
-    if not raw_path:
-        return f"raw.raw_{table}"
-    files = "[" + ", ".join(f"'{f}'" for f in raw_files(table, raw_path, raw_format)) + "]"
-    if raw_format == "parquet":
-        return f"read_parquet({files}, union_by_name = true)"
-    return (f"read_csv({files}, header = true, all_varchar = true, delim = ',', "
-            f"quote = '\"', escape = '\"', union_by_name = true, max_line_size = 10000000)")
 
 
 def load_specs(folder: Path, raw_path: str | None = None, raw_format: str = "csv"
