@@ -28,6 +28,11 @@
     cast({{ dbt.date_trunc('month', timestamp_expression) }} as date)
 {%- endmacro %}
 
+{#- First day of the month after the timestamp's month: the first month start strictly after it. -#}
+{% macro next_month_start(timestamp_expression) -%}
+    cast({{ dbt.dateadd('month', 1, month_of(timestamp_expression)) }} as date)
+{%- endmacro %}
+
 {% macro day_of(timestamp_expression) -%}
     cast({{ dbt.date_trunc('day', timestamp_expression) }} as date)
 {%- endmacro %}

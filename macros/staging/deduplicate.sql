@@ -37,8 +37,13 @@
             *,
             row_number() over version_order as version_rank,
             first_value(row_fingerprint) over version_order as kept_fingerprint,
+            {% if updated_at is none -%}
             min(row_fingerprint) over key_partition
             <> max(row_fingerprint) over key_partition as has_conflicting_versions
+            {%- else -%}
+            {#- versions are ordered by updated_at: a second window is not needed -#}
+            false as has_conflicting_versions
+            {%- endif %}
         from (
             select
                 *,
@@ -55,7 +60,9 @@
             from {{ relation }}
         ) as keyed
         window
+            {%- if updated_at is none %}
             key_partition as (partition by {{ key_list }}, pre_reject_reason),
+            {%- endif %}
             version_order as (
                 partition by {{ key_list }}, pre_reject_reason
                 order by {% if updated_at is not none %}{{ updated_at }} desc, {% endif %}row_fingerprint desc

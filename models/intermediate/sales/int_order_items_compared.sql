@@ -20,14 +20,19 @@
 {%- set recompute = recompute_all(order_base_models()) %}
 with
 
-orders as (
+valued_orders as (
 
     select * from {{ ref('int_orders_valued') }}
-    where
-        is_completed
-        {% if not recompute -%}
-        and ({{ touched_orders_filter() }})
-        {%- endif %}
+    {% if not recompute -%}
+    where {{ touched_orders_filter() }}
+    {%- endif %}
+
+),
+
+orders as (
+
+    select * from valued_orders
+    where is_completed
 
 ),
 
