@@ -41,7 +41,7 @@ $(STAMP): requirements.txt
 build: setup pipeline validate publish dashboard
 
 pipeline:
-	$(DBT) build --fail-fast
+	$(DBT) build --fail-fast $(if $(FULL_REFRESH),--full-refresh)
 	@$(MAKE) --no-print-directory summary
 
 summary:

@@ -13,7 +13,10 @@
 -#}
 
 {% macro fact_watermark(column='_classified_at') -%}
-    {%- if execute and is_incremental() -%}
+    {#- A table built before the column existed has no watermark: everything counts as changed,
+        and dbt's on_schema_change check then asks for --full-refresh. -#}
+    {%- if execute and is_incremental()
+        and column in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
         {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
         {%- if newest is not none -%}
             {{ return("cast('" ~ newest ~ "' as timestamp)") }}
