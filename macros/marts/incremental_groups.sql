@@ -54,24 +54,23 @@
     where _classified_at > {{ computed_watermark() }}
 {%- endmacro %}
 
+{#- Every customer any version of a key of `base_model` names, for keys re-classified after
+    the watermark. -#}
+{% macro customers_of_changed_keys(base_model, key) -%}
+    select key_versions.customer_id
+    from {{ ref(base_model) }} as key_versions
+    where
+        key_versions.customer_id is not null
+        and key_versions.{{ key }} in (
+            select changed.{{ key }} from {{ ref(base_model) }} as changed
+            where changed._classified_at > {{ computed_watermark() }}
+        )
+{%- endmacro %}
+
 {% macro touched_contact_customers() -%}
-    select ticket_versions.customer_id
-    from {{ ref('base_helpdesk__tickets') }} as ticket_versions
-    where
-        ticket_versions.customer_id is not null
-        and ticket_versions.ticket_id in (
-            select changed.ticket_id from {{ ref('base_helpdesk__tickets') }} as changed
-            where changed._classified_at > {{ computed_watermark() }}
-        )
+    {{ customers_of_changed_keys('base_helpdesk__tickets', 'ticket_id') }}
     union
-    select call_versions.customer_id
-    from {{ ref('base_phone__calls') }} as call_versions
-    where
-        call_versions.customer_id is not null
-        and call_versions.call_id in (
-            select changed.call_id from {{ ref('base_phone__calls') }} as changed
-            where changed._classified_at > {{ computed_watermark() }}
-        )
+    {{ customers_of_changed_keys('base_phone__calls', 'call_id') }}
 {%- endmacro %}
 
 {#- Where-clause: the contact rows an incremental run recomputes. -#}
