@@ -13,7 +13,9 @@ GATE_ARGS := $(if $(RAW_PATH),--raw-path $(RAW_PATH) --raw-format $(or $(FORMAT)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+# The stamp changes with the requirements and with how they are installed (SETUP_VERSION).
+SETUP_VERSION := 2
+STAMP := $(VENV)/.installed-$(shell (cat requirements.txt; echo $(SETUP_VERSION)) | md5sum | cut -c1-12)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -31,7 +33,10 @@ setup: $(STAMP)
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	@# Bytecode is compiled at install (pip does this by default, uv does not): without it every
+	@# dbt process re-compiles dbt from source when PYTHONDONTWRITEBYTECODE is set, as on this
+	@# CI machine: importing dbt took 7.3-7.7 s instead of 3.3-3.7 s (measured back to back).
+	@$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
 	@mkdir -p warehouse/tmp
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "environment ready in $(VENV)"

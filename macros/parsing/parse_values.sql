@@ -29,17 +29,24 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp(text_expression) -%}
-    {#- One regexp_extract per value (DuckDB evaluates the repeated expression once): twice as
-        fast as a full match followed by three regexp_replace calls (measured on 1.7 M values). -#}
-    {%- set parts = "regexp_extract(" ~ text_expression ~ ", '" ~ iso_timestamp_pattern()
-        ~ "', ['day', 'clock', 'hour', 'fraction', 'sign', 'offset_hours', 'offset_minutes'])" -%}
+    {#- The pattern decides validity. Values of 20 characters or fewer that match it have no
+        fraction and no offset ("...T10:00:00Z", "... 10:00:00"): DuckDB's own cast reads them.
+        The rest are taken apart by regexp_replace. Each regexp expression is written once, so
+        DuckDB does not hoist it out of the CASE and run it for every row. Measured on the
+        1.6 M timestamps of raw_tickets at scale 100: 1.04 s -> 0.65 s, same values (and the
+        same on 1.8 M fuzzed strings: lower-case t/z, fractions of 1-11 digits, offsets,
+        impossible dates). -#}
+    {%- set pattern = iso_timestamp_pattern() -%}
     case
-        when {{ parts }}.day <> '' and left({{ text_expression }}, 4) <> '0000'
-            then try_cast({{ parts }}.day || ' ' || {{ parts }}.clock || {{ parts }}.fraction as timestamp)
-                - to_minutes(
-                    coalesce(try_cast({{ parts }}.sign || {{ parts }}.offset_hours as integer), 0) * 60
-                    + coalesce(try_cast({{ parts }}.sign || {{ parts }}.offset_minutes as integer), 0)
-                )
+        when not regexp_full_match({{ text_expression }}, '{{ pattern }}') or left({{ text_expression }}, 4) = '0000'
+            then null
+        when length({{ text_expression }}) <= 20 and try_cast({{ text_expression }} as timestamp) is not null
+            then try_cast({{ text_expression }} as timestamp)
+        else try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\4') as timestamp)
+            - to_minutes(
+                coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\5\6') as integer), 0) * 60
+                + coalesce(try_cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\5\7') as integer), 0)
+            )
     end
 {%- endmacro %}
 

@@ -161,16 +161,20 @@
     Select body: `relation` (the new rows, parsed) plus, on an incremental run, the rows
     already in this table for the same keys, and for any extra condition `also_when` (SQL on
     the alias loaded_rows). Stored rows carry the derived columns in `derived_columns`, which are
-    recomputed, so they are left out. The union is by position: the stored table's columns
-    are the relation's in the same order, followed by the derived and status columns.
+    recomputed, so they are left out. The trimmed texts <column>_text of `text_columns` are
+    not stored (final_columns leaves them out): they are re-read from the stored raw_record,
+    which holds every raw value as it arrived. The union is by column name.
 -#}
-{% macro with_prior_versions(relation, key_columns, derived_columns=[], also_when=none) -%}
+{% macro with_prior_versions(relation, key_columns, derived_columns=[], also_when=none, text_columns=[]) -%}
     {%- if is_incremental() -%}
-        {#- Stored columns are the relation's, then the derived ones, then the status columns. -#}
         {%- set stored_only = derived_columns + ['row_status', 'reject_reason', 'reject_reasons', '_classified_at'] %}
     select * from {{ relation }}
-    union all
-    select {{ star_except('loaded_rows', stored_only) }}
+    {{ union_all_by_name() }}
+    select
+        {{ star_except('loaded_rows', stored_only) }}
+        {%- for column in text_columns %},
+        {{ clean_text(raw_record_value('loaded_rows.raw_record', column)) }} as {{ column }}_text
+        {%- endfor %}
     from {{ this }} as loaded_rows
     where
         exists (
@@ -187,6 +191,42 @@
     {%- else %}
     select * from {{ relation }}
     {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The trimmed raw text of each column in `columns`, as <column>_text: what the row checks
+    test ("empty" vs "unparseable"). Work columns of the run only; the table keeps raw_record.
+-#}
+{% macro raw_texts(columns) -%}
+    {%- for column in columns %}
+        {{ clean_text(column) }} as {{ column }}_text{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The columns a base model stores: the classified rows without work and _text columns. -#}
+{% macro stored_columns(relation, text_columns) -%}
+    {%- set dropped = classification_work_columns() -%}
+    {%- for column in text_columns -%}{%- do dropped.append(column ~ '_text') -%}{%- endfor -%}
+    {{ star_except(relation, dropped) }}
+{%- endmacro %}
+
+
+{% macro union_all_by_name() -%}
+    {{ adapter.dispatch('union_all_by_name', 'cs_kpi')() }}
+{%- endmacro %}
+
+{% macro duckdb__union_all_by_name() -%}
+    union all by name
+{%- endmacro %}
+
+{% macro snowflake__union_all_by_name() -%}
+    union all by name
+{%- endmacro %}
+
+{% macro default__union_all_by_name() -%}
+    {{ exceptions.raise_compiler_error("union_all_by_name needs a dispatch for " ~ target.type) }}
 {%- endmacro %}
 
 

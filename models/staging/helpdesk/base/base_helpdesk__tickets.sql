@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('tickets') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['status', 'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count', 'handle_seconds', 'updated_at'] -%}
 {%- set raw_columns = [
     'ticket_id', 'customer_id', 'agent_id', 'channel', 'category', 'priority', 'status',
     'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count',
@@ -46,14 +48,7 @@ cleaned as (
         {{ clean_category('category') }} as category,
         {{ clean_category('priority') }} as priority,
         {{ clean_category('status') }} as status,
-        {{ clean_text('status') }} as status_text,
-        {{ clean_text('created_at') }} as created_at_text,
-        {{ clean_text('first_response_at') }} as first_response_at_text,
-        {{ clean_text('resolved_at') }} as resolved_at_text,
-        {{ clean_text('agent_replies') }} as agent_replies_text,
-        {{ clean_text('reopened_count') }} as reopened_count_text,
-        {{ clean_text('handle_seconds') }} as handle_seconds_text,
-        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ raw_texts(text_columns) }},
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -79,7 +74,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['ticket_id']) }}
+    {{ with_prior_versions('parsed', ['ticket_id'], text_columns=text_columns) }}
 
 ),
 
@@ -92,7 +87,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('calls') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['direction', 'started_at', 'answered_at', 'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'quality_score'] -%}
 {%- set raw_columns = [
     'call_id', 'customer_id', 'agent_id', 'direction', 'category', 'started_at', 'answered_at',
     'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'disposition', 'ticket_id',
@@ -43,17 +45,10 @@ cleaned as (
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_category('direction') }} as direction,
-        {{ clean_text('direction') }} as direction_text,
+        {{ raw_texts(text_columns) }},
         {{ clean_category('category') }} as category,
-        {{ clean_text('started_at') }} as started_at_text,
-        {{ clean_text('answered_at') }} as answered_at_text,
-        {{ clean_text('ended_at') }} as ended_at_text,
-        {{ clean_text('talk_seconds') }} as talk_seconds_text,
-        {{ clean_text('hold_seconds') }} as hold_seconds_text,
-        {{ clean_text('wrap_seconds') }} as wrap_seconds_text,
         {{ clean_category('disposition') }} as disposition,
         {{ clean_text('ticket_id') }} as ticket_id,
-        {{ clean_text('quality_score') }} as quality_score_text,
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -79,7 +74,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['call_id']) }}
+    {{ with_prior_versions('parsed', ['call_id'], text_columns=text_columns) }}
 
 ),
 
@@ -92,7 +87,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('order_items') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['product_id', 'quantity', 'unit_price'] -%}
 {%- set raw_columns = ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'] -%}
 {%- set checks = required_checks(['product_id', 'quantity', 'unit_price'])
     + unparseable_checks(['quantity'], 'integer')
@@ -61,9 +63,7 @@ cleaned as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('line_number') }} as line_number,
         {{ clean_text('product_id') }} as product_id,
-        {{ clean_text('product_id') }} as product_id_text,
-        {{ clean_text('quantity') }} as quantity_text,
-        {{ clean_text('unit_price') }} as unit_price_text,
+        {{ raw_texts(text_columns) }},
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -81,7 +81,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['order_id', 'line_number'],
+    {{ with_prior_versions('parsed', ['order_id', 'line_number'], text_columns=text_columns,
         derived_columns=['order_state', 'product_state'], also_when=reclassified_parents) }}
 
 ),
@@ -118,7 +118,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('orders') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['customer_id', 'ordered_at', 'status', 'updated_at'] -%}
 {%- set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'status', 'updated_at'] -%}
 {%- set checks = required_checks(['customer_id', 'ordered_at', 'status'])
     + category_checks({'status': ['completed', 'cancelled', 'refunded']})
@@ -23,11 +25,8 @@ cleaned as (
         _raw_row,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
-        {{ clean_text('customer_id') }} as customer_id_text,
-        {{ clean_text('ordered_at') }} as ordered_at_text,
+        {{ raw_texts(text_columns) }},
         {{ clean_category('status') }} as status,
-        {{ clean_text('status') }} as status_text,
-        {{ clean_text('updated_at') }} as updated_at_text,
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -45,7 +44,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['order_id']) }}
+    {{ with_prior_versions('parsed', ['order_id'], text_columns=text_columns) }}
 
 ),
 
@@ -58,7 +57,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

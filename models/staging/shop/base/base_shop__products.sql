@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('products') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['product_line', 'tier', 'list_price'] -%}
 {%- set raw_columns = ['product_id', 'product_name', 'product_line', 'tier', 'list_price'] -%}
 {%- set checks = required_checks(['product_line', 'tier'])
     + unparseable_checks(['tier'], 'integer')
@@ -25,9 +27,7 @@ cleaned as (
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         {{ clean_category('product_line') }} as product_line,
-        {{ clean_text('product_line') }} as product_line_text,
-        {{ clean_text('tier') }} as tier_text,
-        {{ clean_text('list_price') }} as list_price_text,
+        {{ raw_texts(text_columns) }},
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -45,7 +45,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['product_id']) }}
+    {{ with_prior_versions('parsed', ['product_id'], text_columns=text_columns) }}
 
 ),
 
@@ -58,7 +58,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('surveys') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['submitted_at', 'nps_score', 'csat_score', 'ces_score'] -%}
 {%- set raw_columns = [
     'response_id', 'customer_id', 'ticket_id', 'call_id', 'channel', 'submitted_at',
     'nps_score', 'csat_score', 'ces_score', 'comment',
@@ -31,10 +33,7 @@ cleaned as (
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('call_id') }} as call_id,
         {{ clean_category('channel') }} as channel,
-        {{ clean_text('submitted_at') }} as submitted_at_text,
-        {{ clean_text('nps_score') }} as nps_score_text,
-        {{ clean_text('csat_score') }} as csat_score_text,
-        {{ clean_text('ces_score') }} as ces_score_text,
+        {{ raw_texts(text_columns) }},
         nullif(cast(comment as {{ dbt.type_string() }}), '') as comment,
         {{ raw_record(raw_columns) }} as raw_record
     from source
@@ -55,7 +54,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['response_id']) }}
+    {{ with_prior_versions('parsed', ['response_id'], text_columns=text_columns) }}
 
 ),
 
@@ -68,7 +67,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

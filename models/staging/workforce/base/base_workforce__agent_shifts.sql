@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('agent_shifts') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['agent_id', 'shift_start', 'shift_end'] -%}
 {%- set raw_columns = ['shift_id', 'agent_id', 'shift_start', 'shift_end'] -%}
 {%- set checks = required_checks(['agent_id', 'shift_start', 'shift_end'])
     + unparseable_checks(['shift_start', 'shift_end'], 'timestamp')
@@ -23,9 +25,7 @@ cleaned as (
         _raw_row,
         {{ clean_text('shift_id') }} as shift_id,
         {{ clean_text('agent_id') }} as agent_id,
-        {{ clean_text('agent_id') }} as agent_id_text,
-        {{ clean_text('shift_start') }} as shift_start_text,
-        {{ clean_text('shift_end') }} as shift_end_text,
+        {{ raw_texts(text_columns) }},
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -43,7 +43,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['shift_id']) }}
+    {{ with_prior_versions('parsed', ['shift_id'], text_columns=text_columns) }}
 
 ),
 
@@ -56,7 +56,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -2,6 +2,8 @@
     incremental_strategy=base_incremental_strategy(),
     pre_hook="{{ reset_base_if_raw_replaced('agents') }}",
 ) }}
+{#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
+{%- set text_columns = ['hourly_cost', 'hired_at'] -%}
 {%- set raw_columns = ['agent_id', 'agent_name', 'team', 'hourly_cost', 'hired_at'] -%}
 {%- set checks = unparseable_checks(['hourly_cost'], 'decimal')
     + unparseable_checks(['hired_at'], 'timestamp')
@@ -24,8 +26,7 @@ cleaned as (
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('agent_name') }} as agent_name,
         {{ clean_text('team') }} as team,
-        {{ clean_text('hourly_cost') }} as hourly_cost_text,
-        {{ clean_text('hired_at') }} as hired_at_text,
+        {{ raw_texts(text_columns) }},
         {{ raw_record(raw_columns) }} as raw_record
     from source
 
@@ -43,7 +44,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['agent_id']) }}
+    {{ with_prior_versions('parsed', ['agent_id'], text_columns=text_columns) }}
 
 ),
 
@@ -56,7 +57,7 @@ classified as (
 final as (
 
     select
-        {{ star_except('classified', classification_work_columns()) }},
+        {{ stored_columns('classified', text_columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified
