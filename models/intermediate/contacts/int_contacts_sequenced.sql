@@ -13,12 +13,13 @@
     unique_key='contact_id',
     incremental_strategy=base_incremental_strategy(),
     on_schema_change='fail',
-    pre_hook="{{ delete_touched_groups(contact_base_models(), touched_contacts_filter()) }}",
+    pre_hook="{{ delete_touched_groups('contacts') }}",
 ) }}
 -- depends_on: {{ ref('base_helpdesk__tickets') }}
 -- depends_on: {{ ref('base_phone__calls') }}
 {%- set window_days = var('follow_up_window_days') -%}
-{%- set recompute = recompute_all(contact_base_models()) %}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(contact_base_models(), watermark) %}
 
 with
 
@@ -28,7 +29,7 @@ contacts as (
     -- (macros/marts/incremental_groups.sql)
     select * from {{ ref('int_contacts_unioned') }}
     {% if not recompute -%}
-    where {{ touched_contacts_filter() }}
+    where {{ touched_contacts_filter(watermark) }}
     {%- endif %}
 
 ),

@@ -3,7 +3,7 @@
     unique_key='order_id',
     incremental_strategy=base_incremental_strategy(),
     on_schema_change='fail',
-    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+    pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
 -- depends_on: {{ ref('base_shop__orders') }}
 -- depends_on: {{ ref('base_shop__order_items') }}
@@ -15,14 +15,15 @@
     Incremental: a run recomputes every order of the customers touched since the last run
     (macros/marts/incremental_groups.sql), so a late order updates the repeat flags after it.
 -#}
-{%- set recompute = recompute_all(order_base_models()) %}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(order_base_models(), watermark) %}
 with
 
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
     {% if not recompute -%}
-    where {{ touched_orders_filter() }}
+    where {{ touched_orders_filter(watermark) }}
     {%- endif %}
 
 ),

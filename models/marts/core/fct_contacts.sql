@@ -3,20 +3,21 @@
     unique_key='contact_id',
     incremental_strategy=base_incremental_strategy(),
     on_schema_change='fail',
-    pre_hook="{{ delete_touched_groups(contact_base_models(), touched_contacts_filter()) }}",
+    pre_hook="{{ delete_touched_groups('contacts') }}",
 ) }}
 -- depends_on: {{ ref('base_helpdesk__tickets') }}
 -- depends_on: {{ ref('base_phone__calls') }}
 -- One row per contact (valid ticket or answered inbound call) with the FCR and repeat-visit flags.
 -- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
-{%- set recompute = recompute_all(contact_base_models()) %}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(contact_base_models(), watermark) %}
 with
 
 contacts as (
 
     select * from {{ ref('int_contacts_sequenced') }}
     {% if not recompute -%}
-    where {{ touched_contacts_filter() }}
+    where {{ touched_contacts_filter(watermark) }}
     {%- endif %}
 
 ),

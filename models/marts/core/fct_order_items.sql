@@ -3,14 +3,15 @@
     unique_key='order_item_id',
     incremental_strategy=base_incremental_strategy(),
     on_schema_change='fail',
-    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+    pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
 -- depends_on: {{ ref('base_shop__orders') }}
 -- depends_on: {{ ref('base_shop__order_items') }}
 -- One row per valid order line, with its product line, tier and line revenue.
 -- Incremental: recomputes the orders (and customers) touched since the last run
 -- (incremental_groups.sql).
-{%- set recompute = recompute_all(order_base_models()) %}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(order_base_models(), watermark) %}
 with
 
 items as (
@@ -23,7 +24,7 @@ orders as (
 
     select * from {{ ref('stg_shop__orders') }}
     {% if not recompute -%}
-    where {{ touched_orders_filter() }}
+    where {{ touched_orders_filter(watermark) }}
     {%- endif %}
 
 ),

@@ -3,20 +3,21 @@
     unique_key='order_id',
     incremental_strategy=base_incremental_strategy(),
     on_schema_change='fail',
-    pre_hook="{{ delete_touched_groups(order_base_models(), touched_orders_filter()) }}",
+    pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
 -- depends_on: {{ ref('base_shop__orders') }}
 -- depends_on: {{ ref('base_shop__order_items') }}
 -- One row per valid order (any status), with revenue from its valid items and its repeat flag.
 -- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
-{%- set recompute = recompute_all(order_base_models()) %}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(order_base_models(), watermark) %}
 with
 
 orders as (
 
     select * from {{ ref('int_orders_valued') }}
     {% if not recompute -%}
-    where {{ touched_orders_filter() }}
+    where {{ touched_orders_filter(watermark) }}
     {%- endif %}
 
 ),
