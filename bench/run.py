@@ -6,10 +6,10 @@
 For each scale, in one run on this machine:
   (a) generate the raw data (``cs_kpi.datagen``), then hold back the last day of arrivals
       (``cs_kpi.datagen.batches``, cut at 2026-09-30) as the batch to append later;
-  (b) ``dbt parse``: the project is parsed once for the scale's ``--vars`` (a cold parse, ~6 s
+  (b) ``dbt parse``: the project is parsed once for the scale's ``--vars`` (a cold parse, 9-10 s
       whatever the data; a daily run re-uses the partial parse), then the full ``dbt run``
       (no tests) into a fresh DuckDB file, timed on its own as the build;
-  (c) ``dbt test`` (data tests and unit tests);
+  (c) ``dbt test`` (data tests; unit tests do not depend on the data and run in ``make test``);
   (d) the Great Expectations gate (checks only, no Data Docs);
   (e) append the held-back day and run ``dbt run`` again (incremental);
   (f) the floor: ``bench/floor.sql``, the nine contracted marts from the same raw files by one

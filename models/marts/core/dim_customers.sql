@@ -20,9 +20,7 @@ orders as (
 
 contacts as (
 
-    -- the same rows as fct_contacts (one per contact): only counts and the latest start are
-    -- used, so this model need not wait for fct_contacts (one step shorter critical path)
-    select * from {{ ref('int_contacts_sequenced') }}
+    select * from {{ ref('fct_contacts') }}
 
 ),
 

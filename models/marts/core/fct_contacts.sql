@@ -1,3 +1,17 @@
+{#-
+    One row per contact (valid ticket or answered inbound call) with the follow-up,
+    repeat-visit and FCR flags of SPEC part C, per customer:
+    - followed up: another contact of the same customer with c.start < d.start <= c.start + 7 days;
+    - repeat visit: another contact e with c.start - 7 days <= e.start < c.start.
+    The nearest strictly later / earlier start of the customer decides both, so the distinct
+    starts per customer are ranked once (no quadratic self-join). Contacts without a customer
+    are neither.
+    Incremental: a run recomputes every contact of the customers touched since the last run
+    (macros/marts/incremental_groups.sql), so a late contact updates its neighbours' flags.
+    The sequencing used to be a table of its own (int_contacts_sequenced) that this model
+    copied: one write of every touched contact less per run (7.7 s of the +1-day run at scale
+    1000).
+-#}
 {{ config(
     materialized='incremental',
     unique_key='contact_id',
@@ -7,18 +21,64 @@
 ) }}
 -- depends_on: {{ ref('base_helpdesk__tickets') }}
 -- depends_on: {{ ref('base_phone__calls') }}
--- One row per contact (valid ticket or answered inbound call) with the FCR and repeat-visit flags.
--- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
+{%- set window_days = var('follow_up_window_days') -%}
 {%- set watermark = computed_watermark() -%}
 {%- set recompute = recompute_all(contact_base_models(), watermark) %}
+
 with
 
 contacts as (
 
-    select * from {{ ref('int_contacts_sequenced') }}
+    -- incremental: only the customers touched since the last run, whole
+    select * from {{ ref('int_contacts_unioned') }}
     {% if not recompute -%}
     where {{ touched_contacts_filter(watermark) }}
     {%- endif %}
+
+),
+
+customer_starts as (
+
+    select distinct
+        customer_id,
+        contact_start_at
+    from contacts
+    where customer_id is not null
+
+),
+
+neighbours as (
+
+    select
+        customer_id,
+        contact_start_at,
+        lead(contact_start_at) over customer_timeline as next_start_at,
+        lag(contact_start_at) over customer_timeline as previous_start_at
+    from customer_starts
+    window customer_timeline as (partition by customer_id order by contact_start_at)
+
+),
+
+sequenced as (
+
+    select
+        contacts.*,
+        contacts.customer_id is not null as has_customer,
+        coalesce(
+            neighbours.next_start_at <= {{ dbt.dateadd('day', window_days, 'contacts.contact_start_at') }},
+            false
+        ) as is_followed_up,
+        coalesce(
+            neighbours.previous_start_at >= {{ dbt.dateadd('day', -window_days, 'contacts.contact_start_at') }},
+            false
+        ) as is_repeat_visit,
+        neighbours.next_start_at as next_contact_start_at,
+        neighbours.previous_start_at as previous_contact_start_at
+    from contacts
+    left join neighbours
+        on
+            contacts.customer_id = neighbours.customer_id
+            and contacts.contact_start_at = neighbours.contact_start_at
 
 ),
 
@@ -47,7 +107,7 @@ final as (
         next_contact_start_at,
         previous_contact_start_at,
         {{ classified_at() }} as _computed_at
-    from contacts
+    from sequenced
 
 )
 
