@@ -17,8 +17,8 @@
     a raw file was replaced or the input switched), every row is recomputed.
     The watermark is read once per rendering (the model reads it when it is compiled, before
     the pre-hook deletes anything; the pre-hook reads it once more, before its delete, from the
-    same unmodified table) and passed to the macros below, so a model runs 4 metadata queries
-    instead of ~24.
+    same unmodified table) and passed to the macros below: 17 statements per model and run
+    instead of 35 (counted in dbt.log).
 -#}
 
 {#- Newest _computed_at of this model as a SQL literal (1900-01-01 when empty or not incremental). -#}
