@@ -3,7 +3,10 @@
     pre_hook="{{ reset_base_if_raw_replaced('tickets') }}",
 ) }}
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
-{%- set text_columns = ['status', 'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count', 'handle_seconds', 'updated_at'] -%}
+{%- set text_columns = [
+    'status', 'created_at', 'first_response_at', 'resolved_at', 'agent_replies',
+    'reopened_count', 'handle_seconds', 'updated_at',
+] -%}
 {%- set raw_columns = [
     'ticket_id', 'customer_id', 'agent_id', 'channel', 'category', 'priority', 'status',
     'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count',

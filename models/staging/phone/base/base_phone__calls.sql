@@ -3,7 +3,10 @@
     pre_hook="{{ reset_base_if_raw_replaced('calls') }}",
 ) }}
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
-{%- set text_columns = ['direction', 'started_at', 'answered_at', 'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'quality_score'] -%}
+{%- set text_columns = [
+    'direction', 'started_at', 'answered_at', 'ended_at', 'talk_seconds', 'hold_seconds',
+    'wrap_seconds', 'quality_score',
+] -%}
 {%- set raw_columns = [
     'call_id', 'customer_id', 'agent_id', 'direction', 'category', 'started_at', 'answered_at',
     'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'disposition', 'ticket_id',
