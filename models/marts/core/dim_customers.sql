@@ -1,33 +1,74 @@
+{{ config(
+    materialized='incremental',
+    unique_key='customer_id',
+    incremental_strategy=base_incremental_strategy(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_groups('customers') }}",
+) }}
+-- depends_on: {{ ref('base_shop__customers') }}
+-- depends_on: {{ ref('base_helpdesk__tickets') }}
+-- depends_on: {{ ref('base_phone__calls') }}
+-- depends_on: {{ ref('base_survey__responses') }}
+-- depends_on: {{ ref('base_shop__orders') }}
+-- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     One row per valid customer, without personal data, with its value to date: completed
     orders and revenue, first and last completed order, contacts and the category of the
     latest NPS answer (customer-lifetime-value view).
+    Incremental by customer: a run recomputes the customers touched since the last run by
+    their own row or by a new or changed contact, order, order item or survey answer
+    (macros/marts/incremental_groups.sql, kind 'customers'). Measured at scale 1000 as a
+    table rebuilt every run: 6.1 s of the +1-day run, mostly writing 1.47 M rows.
 -#}
+{%- set watermark = computed_watermark() -%}
+{%- set recompute = recompute_all(customer_base_models(), watermark) %}
 with
 
+{% if not recompute -%}
+touched_customers as (
+
+    {{ touched_customer_ids(watermark) }}
+
+),
+
+{% endif -%}
 customers as (
 
     select * from {{ ref('stg_shop__customers') }}
+    {% if not recompute -%}
+    where {{ in_touched_customers() }}
+    {%- endif %}
 
 ),
 
 orders as (
 
     select * from {{ ref('int_orders_valued') }}
-    where is_completed
+    where
+        is_completed
+    {% if not recompute -%}
+        and {{ in_touched_customers() }}
+    {%- endif %}
 
 ),
 
 contacts as (
 
     select * from {{ ref('fct_contacts') }}
+    {% if not recompute -%}
+    where {{ in_touched_customers() }}
+    {%- endif %}
 
 ),
 
 surveys as (
 
     select * from {{ ref('fct_survey_responses') }}
-    where nps_score is not null
+    where
+        nps_score is not null
+    {% if not recompute -%}
+        and {{ in_touched_customers() }}
+    {%- endif %}
 
 ),
 
@@ -86,7 +127,8 @@ final as (
         cast(coalesce(contact_summary.contacts, 0) as bigint) as contacts,
         contact_summary.last_contact_at,
         latest_nps.nps_category as latest_nps_category,
-        customers.updated_at
+        customers.updated_at,
+        {{ classified_at() }} as _computed_at
     from customers
     left join order_summary
         on customers.customer_id = order_summary.customer_id

@@ -16,10 +16,12 @@
     Computed without a customers x months table (measured: 16.7 s of the +1-day run at scale
     1000 when it was one). Each customer's segment is piecewise constant over months: an
     answer (or eligible contact) at time t decides the months M with M > t, i.e. from
-    month_of(t) + 1 month until the month the next one takes over. These intervals, clipped
-    to the months the customer is active, give active counts by adding +1 at an interval's
-    first month and -1 after its last (a running sum per segment), and the segment of each
-    churn or order month by a join on the customer and the interval.
+    month_of(t) + 1 month until the month the next one takes over. These intervals come from
+    int_customer_segments_dated (incremental by customer: the windows over every contact and
+    answer run only for the customers touched since the last run). Clipped to the months the
+    customer is active, they give active counts by adding +1 at an interval's first month and
+    -1 after its last (a running sum per segment), and the segment of each churn or order
+    month by a join on the customer and the interval.
 -#}
 with
 
@@ -29,18 +31,24 @@ months as (
 
 ),
 
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+segment_timelines as (
+
+    select * from {{ ref('int_customer_segments_dated') }}
+
+),
+
 month_range as (
 
     select
         min(month) as first_month,
         max(month) as last_month
     from months
-
-),
-
-customers as (
-
-    select * from {{ ref('dim_customers') }}
 
 ),
 
@@ -60,62 +68,6 @@ active_ranges as (
 
 ),
 
-nps_answers as (
-
-    select
-        customer_id,
-        nps_category as segment,
-        {{ next_month_start('submitted_at') }} as from_month,
-        row_number() over (
-            partition by customer_id, {{ month_of('submitted_at') }}
-            order by submitted_at desc, response_id desc
-        ) as recency_in_month
-    from {{ ref('fct_survey_responses') }}
-    where
-        customer_id is not null
-        and nps_category is not null
-
-),
-
-fcr_contacts as (
-
-    select
-        customer_id,
-        case
-            when is_first_contact_resolution then 'resolved_first_contact'
-            else 'not_resolved_first_contact'
-        end as segment,
-        {{ next_month_start('contact_start_at') }} as from_month,
-        row_number() over (
-            partition by customer_id, {{ month_of('contact_start_at') }}
-            order by contact_start_at desc, contact_id desc
-        ) as recency_in_month
-    from {{ ref('fct_contacts') }}
-    where is_fcr_eligible
-
-),
-
--- the latest answer (contact) of a month decides from the next month on
-segment_starts as (
-
-    select
-        customer_id,
-        'latest_nps_category' as segment_type,
-        segment,
-        from_month
-    from nps_answers
-    where recency_in_month = 1
-    union all
-    select
-        customer_id,
-        'last_contact_fcr' as segment_type,
-        segment,
-        from_month
-    from fcr_contacts
-    where recency_in_month = 1
-
-),
-
 segment_intervals as (
 
     select
@@ -123,10 +75,8 @@ segment_intervals as (
         segment_type,
         segment,
         from_month,
-        lead(from_month) over (
-            partition by customer_id, segment_type order by from_month
-        ) as until_month
-    from segment_starts
+        until_month
+    from segment_timelines
 
 ),
 
@@ -135,9 +85,9 @@ first_starts as (
     select
         customer_id,
         segment_type,
-        min(from_month) as first_from_month
-    from segment_starts
-    group by 1, 2
+        from_month as first_from_month
+    from segment_timelines
+    where is_first_segment
 
 ),
 
