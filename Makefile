@@ -8,13 +8,14 @@ SHELL := /bin/bash
 # DuckDB 2.0's Python binding prints harmless "nanobind: leaked ..." lines at interpreter exit;
 # they would bury the test summary, so they are filtered (exit codes are kept by pipefail).
 QUIET_EXIT := 2>&1 | grep --line-buffered -v -E 'nanobind|leaked (function|instance|type|types|functions|instances)|skipped remainder|refleaks'
-GATE_ARGS := $(if $(RAW_PATH),--raw-path $(RAW_PATH) --raw-format $(or $(FORMAT),csv))
+GATE_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --raw-format $(or $(FORMAT),csv))
+INPUT_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv))
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The stamp changes with the requirements and with how they are installed (SETUP_VERSION).
-SETUP_VERSION := 2
+SETUP_VERSION := 3
 STAMP := $(VENV)/.installed-$(shell (cat requirements.txt; echo $(SETUP_VERSION)) | md5sum | cut -c1-12)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
@@ -25,7 +26,7 @@ DBT := $(BIN)/dbt
 SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
-.PHONY: setup build pipeline summary validate publish dashboard browser test lint pytest dbt-test gate-check \
+.PHONY: setup build check summary validate publish dashboard browser test lint pytest dbt-test gate-check \
 	seeds generate build-scale bench clean
 
 setup: $(STAMP)
@@ -41,13 +42,15 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "environment ready in $(VENV)"
 
-## Run the pipeline on the committed seeds: load, build, test, summarise, data-quality gate,
-## then publish the validated marts for BI tools and render the dashboard from them.
-build: setup pipeline validate publish dashboard
+## Run the pipeline on the committed seeds (or RAW_PATH=DIR [FORMAT=parquet]): preflight,
+## build + tests, summary, data-quality gate, publish for BI tools, dashboard.
+build: setup
+	@$(BIN)/python -m cs_kpi.pipeline $(INPUT_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(QUIET_EXIT)
 
-pipeline:
-	$(DBT) build --fail-fast $(if $(FULL_REFRESH),--full-refresh)
-	@$(MAKE) --no-print-directory summary
+## Check a raw folder before building: make check RAW_PATH=DIR [FORMAT=parquet]
+check: setup
+	@test -n "$(RAW_PATH)" || { echo "usage: make check RAW_PATH=DIR [FORMAT=parquet]" >&2; exit 2; }
+	@$(BIN)/python -m cs_kpi.preflight --raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
 summary:
 	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
@@ -85,7 +88,9 @@ dbt-test:
 
 lint:
 	$(BIN)/ruff check cs_kpi tests scripts bench
-	$(BIN)/sqlfluff lint models tests --processes 2
+	@# An empty in-memory warehouse, so the dbt templater renders the first-build branch of the
+	@# incremental models on a laptop after `make build` exactly as in CI.
+	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests --processes 2 $(QUIET_EXIT)
 
 gate-check:
 	$(BIN)/python -m cs_kpi.quality.gate --no-docs $(QUIET_EXIT)
@@ -103,9 +108,7 @@ generate: setup
 
 ## Build on generated data: make build-scale SCALE=10
 build-scale: generate
-	$(DBT) build --vars '{raw_path: $(DATA_DIR), raw_format: $(or $(FORMAT),csv)}'
-	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
-	$(BIN)/python -m cs_kpi.quality.gate --raw-path $(DATA_DIR) --raw-format $(or $(FORMAT),csv) $(QUIET_EXIT)
+	@$(BIN)/python -m cs_kpi.pipeline --raw-path "$(DATA_DIR)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
 ## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet]
 SCALES ?= 1 10 100

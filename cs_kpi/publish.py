@@ -25,6 +25,7 @@ state of the warehouse file (see ``cs_kpi.quality.result``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from cs_kpi.quality.result import fingerprint, gate_result_path, read_gate_result
+from cs_kpi.warehouse_state import WarehouseBusy, warehouse_lock
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = Path(os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb"))
@@ -126,11 +128,17 @@ def _write_database(source: Path, target: Path, version: str, published_at: str,
                                 f"is {_quote(text.strip())}")
             con.execute(f"copy {schema}.{table} to {_quote(str(parquet_dir / f'{table}.parquet'))} "
                         "(format parquet, compression zstd)")
+        try:
+            zone = con.execute("select reporting_timezone from src.cs_kpi_meta.build_state"
+                               ).fetchall()[0][0]
+        except (duckdb.Error, IndexError):  # a warehouse built before the build record
+            zone = "UTC"
         con.execute("detach src")
         con.execute("create schema meta")
         con.execute("create table meta.publish_info as select ? as version, "
-                    "cast(? as timestamp) as published_at, ? as source_database",
-                    [version, published_at.replace("+00:00", ""), str(source)])
+                    "cast(? as timestamp) as published_at, ? as source_database, "
+                    "? as reporting_timezone",
+                    [version, published_at.replace("+00:00", ""), str(source), zone])
         con.execute("checkpoint")
     finally:
         con.close()
@@ -178,7 +186,10 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
                                  parquet_version)
         staged.chmod(0o444)
     except BaseException:
-        staged.unlink(missing_ok=True)
+        for leftover in (staged, staged.with_name(staged.name + ".wal")):
+            with contextlib.suppress(OSError):
+                leftover.chmod(0o644)
+                leftover.unlink()
         shutil.rmtree(parquet_version, ignore_errors=True)
         raise
     final = publish_dir / PUBLISHED_DATABASE
@@ -206,12 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--publish-dir", type=Path, default=DEFAULT_PUBLISH_DIR)
     args = parser.parse_args(argv)
     try:
-        result = publish(args.database, args.publish_dir)
-    except PublishRefused as refused:
+        with warehouse_lock(args.database):
+            result = publish(args.database, args.publish_dir)
+    except (PublishRefused, WarehouseBusy) as refused:
         print(f"PUBLISH REFUSED: {refused}", file=sys.stderr)
         return 1
-    except duckdb.IOException as error:
-        print(f"PUBLISH FAILED: cannot read the warehouse ({error}); the last published "
+    except (OSError, duckdb.Error) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"PUBLISH FAILED: {reason}; temporary files removed, the last published "
               "version is unchanged", file=sys.stderr)
         return 1
     rows = sum(result.tables.values())

@@ -65,6 +65,18 @@ SCORECARD: list[tuple[str, str, int]] = [
 ]
 
 
+# Attainment among tickets achieved or breached, as in kpi_sla_monthly.
+_SLA_PCT = ("100.0 * count(*) filter (where sla_{kind}_status = 'achieved') / "
+            "nullif(count(*) filter (where sla_{kind}_status in ('achieved', 'breached')), 0)")
+
+
+def _reporting_timezone(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        return con.execute("select reporting_timezone from meta.publish_info").fetchall()[0][0]
+    except duckdb.Error:
+        return "UTC"
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -130,6 +142,32 @@ def load(database: Path, days: int = 90) -> dict[str, Any]:
                 from marts.kpi_repeat_sales_monthly as s
                 full outer join marts.kpi_cross_sell_upsell_monthly as x on s.month = x.month
                 order by 1"""),
+            "sla_monthly": _rows(con, """
+                select month, first_response_sla_pct, resolution_sla_pct
+                from marts.kpi_sla_monthly order by month"""),
+            "sla_by_priority": _rows(con, f"""
+                select priority,
+                    {_SLA_PCT.format(kind="first_response")} as first_response_sla_pct,
+                    {_SLA_PCT.format(kind="resolution")} as resolution_sla_pct
+                from marts.fct_tickets
+                where has_sla_target and date_trunc('month', created_date) = ?
+                group by priority order by min(case priority when 'urgent' then 1
+                    when 'high' then 2 when 'normal' then 3 else 4 end)""", month_param),
+            "sla_open_breaches": _rows(con, """
+                select
+                    count(*) filter (where sla_first_response_status = 'breached'
+                        and first_response_at is null and not is_resolved)
+                        as first_response_breached,
+                    count(*) filter (where sla_resolution_status = 'breached'
+                        and not is_resolved) as resolution_breached,
+                    count(*) filter (where sla_first_response_status = 'pending'
+                        or sla_resolution_status = 'pending') as pending
+                from marts.fct_tickets""")[0],
+            "sla_as_of": str(con.execute(
+                "select max(greatest(created_at, coalesce(first_response_at, created_at), "
+                "coalesce(resolved_at, created_at), updated_at)) from marts.fct_tickets"
+            ).fetchall()[0][0]),
+            "reporting_timezone": _reporting_timezone(con),
             "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily")),
             "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily")),
             "scorecard_columns": [{"key": k, "label": label, "digits": d}

@@ -2,6 +2,12 @@
 
 ``python -m cs_kpi.quality.gate [--database PATH] [--raw-path DIR --raw-format csv|parquet]``
 
+The raw suite checks the raw rows exactly as the build read them (rebuilt from the base
+models, ``cs_kpi.raw_files.warehouse_raw_relation``), so it always validates the input the
+warehouse was built from; ``--raw-path`` only states which input the caller expects, and the
+gate refuses (exit 2) when the warehouse was built from another one, or (exit 1) when its
+last build did not succeed.
+
 Every expectation is evaluated by DuckDB through Great Expectations' SQL datasource (query
 assets, see ``gx_duckdb``), so validation stays in the database at any scale. Prints one
 line per failed expectation (suite, expectation, column, observed value, a few failing
@@ -26,7 +32,13 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
 from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
-from cs_kpi.raw_files import raw_relation
+from cs_kpi.raw_files import warehouse_raw_relation
+from cs_kpi.warehouse_state import (
+    WarehouseBusy,
+    describe_input,
+    read_build_state,
+    warehouse_lock,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb")
@@ -60,14 +72,13 @@ class Outcome:
     unexpected_rows_query: str = ""
 
 
-def load_specs(folder: Path, raw_path: str | None = None, raw_format: str = "csv"
-               ) -> list[AssetSpec]:
+def load_specs(folder: Path) -> list[AssetSpec]:
     specs = []
     for path in sorted(folder.glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         for asset in document["assets"]:
             query = RAW_PLACEHOLDER.sub(
-                lambda m: raw_relation(m.group(1), raw_path, raw_format), asset["query"]
+                lambda m: warehouse_raw_relation(m.group(1)), asset["query"]
             )
             specs.append(AssetSpec(document["layer"], asset["name"], query,
                                    asset.get("expectations", [])))
@@ -224,9 +235,32 @@ def main(argv: list[str] | None = None) -> int:
     if not args.database.exists():
         print(f"ERROR: no warehouse at {args.database}: run the build first", file=sys.stderr)
         return 2
+    try:
+        with warehouse_lock(args.database):
+            return _validate(args)
+    except WarehouseBusy as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    state = read_build_state(args.database)
+    if state is None:
+        print(f"ERROR: {args.database} records no finished build: run the build first",
+              file=sys.stderr)
+        return 1
+    if state.status != "succeeded":
+        print(f"ERROR: the last build {'failed' if state.status == 'failed' else 'did not finish'}"
+              "; nothing to validate", file=sys.stderr)
+        return 1
+    if args.raw_path is not None and not state.same_input(args.raw_path):
+        print(f"ERROR: the warehouse was built from {describe_input(state)}, not from "
+              f"{args.raw_path}: refusing to validate another input", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     checked_state = fingerprint(args.database)
-    specs = load_specs(args.expectations, args.raw_path, args.raw_format)
+    specs = load_specs(args.expectations)
+    print(f"Validating the build of {describe_input(state)}: {len(specs)} suites ...", flush=True)
     outcomes = run_gate(args.database, specs, None if args.no_docs else args.docs_dir)
     print(report(outcomes))
     critical = [o for o in outcomes if not o.success and o.severity == "critical"]

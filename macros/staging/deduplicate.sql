@@ -1,7 +1,7 @@
 {#
     SPEC part B rule 1, in its order:
-    1. a row whose key (or updated_at, where the table has one) is empty or unparseable is
-       rejected (pre_reject_reason);
+    1. a malformed CSV line, or a row whose key (or updated_at, where the table has one) is
+       empty, unparseable or (updated_at) out of range is rejected (pre_reject_reason);
     2. the remaining rows are de-duplicated per key:
        - with updated_at: the latest updated_at wins; a row identical to the winner is a
          'duplicate', any other older version is 'superseded'. Ties on updated_at between
@@ -49,12 +49,14 @@
                 *,
                 md5(raw_record) as row_fingerprint,
                 case
+                    when _is_malformed then 'malformed_csv_line'
                     {%- for column in key_columns %}
                     when {{ column }} is null then 'missing_key:{{ column }}'
                     {%- endfor %}
                     {%- if updated_at is not none %}
                     when {{ updated_at }}_text is null then 'missing_required:{{ updated_at }}'
                     when {{ updated_at }} is null then 'unparseable_timestamp:{{ updated_at }}'
+                    when {{ timestamp_out_of_range(updated_at) }} then 'out_of_range:{{ updated_at }}'
                     {%- endif %}
                 end as pre_reject_reason
             from {{ relation }}

@@ -44,39 +44,6 @@
 {%- endmacro %}
 
 
-{#- (path, batch id) of every raw file of a table when raw_path is set, sorted by path. -#}
-{% macro raw_batches(table_name) -%}
-    {%- set raw_path = var('raw_path', none) -%}
-    {%- set raw_format = var('raw_format', 'csv') | lower -%}
-    {%- set main_file = raw_path.rstrip('/') ~ '/raw_' ~ table_name ~ '.' ~ raw_format -%}
-    {%- if not execute -%}
-        {{ return([(main_file, 'parse-time')]) }}
-    {%- endif -%}
-    {{ return(adapter.dispatch('raw_batches', 'cs_kpi')(table_name, raw_path.rstrip('/'), raw_format)) }}
-{%- endmacro %}
-
-{% macro duckdb__raw_batches(table_name, folder, raw_format) -%}
-    {%- set pattern = folder ~ '/raw_' ~ table_name -%}
-    {%- set listed = run_query(
-        "select file from glob('" ~ pattern ~ "." ~ raw_format ~ "') union all "
-        ~ "select file from glob('" ~ pattern ~ "__*." ~ raw_format ~ "') order by 1") -%}
-    {%- set files = listed.columns[0].values() | list -%}
-    {%- if files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "No raw file for table " ~ table_name ~ ": expected " ~ pattern ~ "." ~ raw_format
-            ~ " (and optionally batches " ~ pattern ~ "__<batch>." ~ raw_format ~ ")") }}
-    {%- endif -%}
-    {%- set stats = run_query(
-        "select filename, size, epoch_ms(last_modified) from read_blob(['"
-        ~ files | join("', '") ~ "']) order by 1") -%}
-    {%- set batches = [] -%}
-    {%- for row in stats.rows -%}
-        {%- do batches.append((row[0], row[0] ~ '|' ~ row[1] ~ '|' ~ row[2])) -%}
-    {%- endfor -%}
-    {{ return(batches) }}
-{%- endmacro %}
-
-
 {#- Batch ids already in this model's table (empty when it does not exist yet). -#}
 {% macro loaded_batches() -%}
     {%- if not execute or not is_incremental() -%}
@@ -87,7 +54,7 @@
 {%- endmacro %}
 
 
-{#- Select body: the raw rows of batches not loaded yet, plus _raw_file and _raw_row. -#}
+{#- Select body: the raw rows of batches not loaded yet, with _raw_file, _raw_row, _is_malformed. -#}
 {% macro raw_source(table_name) -%}
     {%- set raw_path = var('raw_path', none) -%}
     {%- set seed_relation = ref('raw_' ~ table_name) -%}
@@ -95,10 +62,10 @@
     select
         seed_rows.*,
         'seed:raw_{{ table_name }}' as _raw_file,
-        row_number() over () as _raw_row
+        row_number() over () as _raw_row,
+        false as _is_malformed
     from {{ seed_relation }} as seed_rows
     {%- else -%}
-        {%- set raw_format = var('raw_format', 'csv') | lower -%}
         {%- set batches = raw_batches(table_name) -%}
         {%- set loaded = loaded_batches() -%}
         {%- set current_ids = batches | map('last') | list -%}
@@ -110,21 +77,10 @@
         {%- for path, batch_id in batches -%}
             {#- After a replaced file the pre-hook empties the table: every batch is new. -#}
             {%- if replaced or batch_id not in loaded -%}{%- do new_batches.append((path, batch_id)) -%}{%- endif -%}
-        {%- endfor -%}
-        {%- set read_batches = new_batches if new_batches else [batches[0]] %}
-    select
-        raw_files.*,
-        case raw_files.filename
-            {%- for path, batch_id in read_batches %}
-            when '{{ path }}' then '{{ batch_id }}'
-            {%- endfor %}
-        end as _raw_file,
-        {% if raw_format == 'parquet' -%}
-            raw_files.file_row_number + 1
-        {%- else -%}
-            row_number() over (partition by raw_files.filename)
-        {%- endif %} as _raw_row
-    from {{ cs_kpi.raw_files_relation(read_batches | map('first') | list, raw_format, with_file_columns=true) }} as raw_files
+        {%- endfor %}
+    select * from (
+        {{ raw_files_select(table_name, new_batches if new_batches else [batches[0]]) }}
+    ) as raw_files
     {%- if not new_batches %}
     where 1 = 0
     {%- endif %}

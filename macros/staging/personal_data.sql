@@ -1,11 +1,13 @@
 {#
     Salted hash of a personal value (SPEC B.4), for use as a join key without clear text.
-    The salt: var('pii_salt') if set, else the environment variable CS_KPI_PII_SALT (a
-    secret in production), else the documented local default 'cs-kpi-local-development-salt'.
-    Values are trimmed and lower-cased first so the same e-mail always gives the same hash.
+    The salt is a secret that never appears in SQL: the cs_kpi dbt-duckdb plugin writes it to
+    the table cs_kpi_meta.pii_salt when it opens the warehouse (cs_kpi/secrets.py: env
+    CS_KPI_PII_SALT, else a random salt per warehouse kept in a git-ignored file), and the
+    hash reads it from there. Values are trimmed and lower-cased first so the same e-mail
+    always gives the same hash.
 #}
-{% macro pii_salt() -%}
-    {{- return(var('pii_salt', none) or env_var('CS_KPI_PII_SALT', 'cs-kpi-local-development-salt')) -}}
+{% macro pii_salt_relation() -%}
+    cs_kpi_meta.pii_salt
 {%- endmacro %}
 
 {% macro hash_pii(column_name) -%}
@@ -13,9 +15,9 @@
 {%- endmacro %}
 
 {% macro duckdb__hash_pii(column_name) -%}
-    sha256('{{ pii_salt() }}' || lower({{ clean_text(column_name) }}))
+    sha256((select salt from {{ pii_salt_relation() }}) || lower({{ clean_text(column_name) }}))
 {%- endmacro %}
 
 {% macro default__hash_pii(column_name) -%}
-    {{ dbt.hash("'" ~ pii_salt() ~ "' || lower(" ~ clean_text(column_name) ~ ")") }}
+    {{ dbt.hash("(select salt from " ~ pii_salt_relation() ~ ") || lower(" ~ clean_text(column_name) ~ ")") }}
 {%- endmacro %}

@@ -12,6 +12,7 @@
     {{ return(checks) }}
 {%- endmacro %}
 
+{#- Timestamps are also range-checked (SPEC B.2 v2), right after the unparseable checks. -#}
 {% macro unparseable_checks(columns, kind) -%}
     {%- set checks = [] -%}
     {%- for column in columns -%}
@@ -19,7 +20,21 @@
             (column ~ '_text is not null and ' ~ column ~ ' is null', 'unparseable_' ~ kind ~ ':' ~ column)
         ) -%}
     {%- endfor -%}
+    {%- if kind == 'timestamp' -%}
+        {%- for column in columns -%}
+            {%- do checks.append((timestamp_out_of_range(column), 'out_of_range:' ~ column)) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return(checks) }}
+{%- endmacro %}
+
+{#-
+    SPEC B.2 (v2): a timestamp outside [min_valid_timestamp, max_valid_timestamp), by default
+    [1970-01-01T00:00:00Z, 2100-01-01T00:00:00Z), is out of range. NULL is never out of range.
+-#}
+{% macro timestamp_out_of_range(column) -%}
+    ({{ column }} < cast('{{ var("min_valid_timestamp") }}' as timestamp)
+    or {{ column }} >= cast('{{ var("max_valid_timestamp") }}' as timestamp))
 {%- endmacro %}
 
 {# columns: {column: [lowest, highest]}, none for an open end. #}

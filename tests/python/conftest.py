@@ -25,7 +25,13 @@ def dbt(args: list[str], database: Path, raw_dir: Path | None = None,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_TARGET_PATH": str(database.parent / "target"),
         "DBT_LOG_PATH": str(database.parent / "logs"),
+        # One salt for every test warehouse, so builds compared with each other hash alike
+        # (without it each warehouse gets its own random salt, SPEC B.4 v2).
+        "CS_KPI_PII_SALT": "test-only-salt-not-secret",
     }
+    if args[0] == "run":
+        # Models need the configuration seeds (SPEC D); `dbt run` alone does not load seeds.
+        args = ["build", "--exclude", "resource_type:test", "resource_type:unit_test", *args[1:]]
     command = [DBT, *args]
     if raw_dir is not None:
         command += ["--vars", f"{{raw_path: '{raw_dir}', raw_format: {raw_format}}}"]

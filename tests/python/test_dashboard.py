@@ -20,7 +20,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOT = PROJECT / "warehouse" / "screenshots" / "dashboard.png"
 CHARTS = ["chart-nps-split", "chart-fcr-repeat", "chart-churn", "chart-retention", "chart-sales",
           "chart-tickets-daily", "chart-backlog-daily", "chart-calls-daily",
-          "chart-service-level-daily", "chart-impact-nps", "chart-impact-fcr"]
+          "chart-service-level-daily", "chart-sla-monthly", "chart-sla-priority",
+          "chart-impact-nps", "chart-impact-fcr"]
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,8 @@ METRIC_MARTS: dict[str, tuple[str, str]] = {
     "avg_first_response_minutes": ("kpi_executive_summary_monthly", "avg_first_response_minutes"),
     "service_level_pct": ("kpi_executive_summary_monthly", "service_level_pct"),
     "avg_handle_time_seconds": ("kpi_executive_summary_monthly", "avg_handle_time_seconds"),
+    "first_response_sla_pct": ("kpi_sla_monthly", "first_response_sla_pct"),
+    "resolution_sla_pct": ("kpi_sla_monthly", "resolution_sla_pct"),
 }
 
 

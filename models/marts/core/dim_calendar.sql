@@ -65,11 +65,11 @@ final as (
 
     select
         date_day,
-        {{ month_of('date_day') }} as month_start_date,
+        {{ month_of_date('date_day') }} as month_start_date,
         cast(extract(year from date_day) as integer) as year_number,
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month,
-        date_day = {{ month_of('date_day') }} as is_first_day_of_month
+        date_day = {{ month_of_date('date_day') }} as is_first_day_of_month
     from days
 
 )

@@ -1,50 +1,57 @@
-{{ config(
-    materialized='incremental',
-    unique_key='ticket_id',
-    incremental_strategy=base_incremental_strategy(),
-    on_schema_change='fail',
-    pre_hook="{{ delete_changed_keys('base_helpdesk__tickets', 'ticket_id') }}",
-) }}
--- depends_on: {{ ref('base_helpdesk__tickets') }}
--- One row per valid ticket, with durations in named units. No personal data.
+{#-
+    One row per valid ticket, with durations in named units and its service levels (SPEC D).
+    No personal data. Rebuilt in full each run: a pending service level turns breached as
+    the as-of instant moves, and business minutes follow the business-hours seeds, so every
+    row can change without its ticket changing.
+-#}
 with
 
 tickets as (
 
     select * from {{ ref('stg_helpdesk__tickets') }}
-    {% if is_incremental() %}
-    where ticket_id in ({{ changed_keys('base_helpdesk__tickets', 'ticket_id') }})
-    {% endif %}
+
+),
+
+service_levels as (
+
+    select * from {{ ref('int_ticket_service_levels') }}
 
 ),
 
 final as (
 
     select
-        ticket_id,
-        customer_id,
-        agent_id,
-        channel,
-        category,
-        priority,
-        status,
-        is_resolved,
-        created_at,
-        first_response_at,
-        resolved_at,
-        {{ day_of('created_at') }} as created_date,
-        case when is_resolved then {{ day_of('resolved_at') }} end as resolved_date,
-        agent_replies,
-        reopened_count,
-        reopened_count > 0 as is_reopened,
-        handle_seconds,
-        {{ seconds_between('created_at', 'first_response_at') }} / 60.0 as first_response_minutes,
+        tickets.ticket_id,
+        tickets.customer_id,
+        tickets.agent_id,
+        tickets.channel,
+        tickets.category,
+        tickets.priority,
+        tickets.status,
+        tickets.is_resolved,
+        tickets.created_at,
+        tickets.first_response_at,
+        tickets.resolved_at,
+        {{ day_of('tickets.created_at') }} as created_date,
+        case when tickets.is_resolved then {{ day_of('tickets.resolved_at') }} end as resolved_date,
+        tickets.agent_replies,
+        tickets.reopened_count,
+        tickets.reopened_count > 0 as is_reopened,
+        tickets.handle_seconds,
+        {{ seconds_between('tickets.created_at', 'tickets.first_response_at') }} / 60.0 as first_response_minutes,
         case
-            when is_resolved then {{ seconds_between('created_at', 'resolved_at') }} / 3600.0
+            when tickets.is_resolved then {{ seconds_between('tickets.created_at', 'tickets.resolved_at') }} / 3600.0
         end as resolution_hours,
-        updated_at,
-        _classified_at
+        service_levels.first_response_business_minutes,
+        service_levels.resolution_business_minutes,
+        service_levels.has_sla_target,
+        service_levels.sla_first_response_status,
+        service_levels.sla_resolution_status,
+        tickets.updated_at,
+        tickets._classified_at
     from tickets
+    left join service_levels
+        on tickets.ticket_id = service_levels.ticket_id
 
 )
 

@@ -63,7 +63,7 @@ churns as (
         {{ month_of('churned_at') }} as month,
         count(*) as churns,
         -- churned in M and active at M_start: signed up before M_start
-        sum(case when signup_at < {{ month_of('churned_at') }} then 1 else 0 end) as churned_customers
+        sum(case when {{ month_of('signup_at') }} < {{ month_of('churned_at') }} then 1 else 0 end) as churned_customers
     from customers
     where churned_at is not null
     group by 1

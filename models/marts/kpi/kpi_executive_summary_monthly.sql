@@ -8,7 +8,8 @@
     - service_level_pct, abandonment_rate: inbound calls started in the month;
     - avg_handle_time_seconds: answered inbound calls started in the month;
     - backlog_end_of_month: kpi_ticket_ops_daily's backlog on the month's last day with data;
-    - cost_per_contact: labour cost of all shifts in the month / contacts in the month.
+    - cost_per_contact: labour cost of all shifts in the month / contacts in the month;
+    - first_response_sla_pct, resolution_sla_pct: kpi_sla_monthly (SPEC D).
 -#}
 with
 
@@ -60,6 +61,12 @@ cross_sell as (
 
 ),
 
+sla as (
+
+    select * from {{ ref('kpi_sla_monthly') }}
+
+),
+
 ticket_month as (
 
     select
@@ -74,7 +81,7 @@ ticket_month as (
 backlog as (
 
     select
-        {{ month_of('day') }} as month,
+        {{ month_of_date('day') }} as month,
         sum(tickets_resolved) as tickets_resolved,
         max(case when is_last_day then backlog_end_of_day end) as backlog_end_of_month
     from (
@@ -82,7 +89,7 @@ backlog as (
             day,
             tickets_resolved,
             backlog_end_of_day,
-            day = max(day) over (partition by {{ month_of('day') }}) as is_last_day
+            day = max(day) over (partition by {{ month_of_date('day') }}) as is_last_day
         from {{ ref('kpi_ticket_ops_daily') }}
     ) as daily
     group by 1
@@ -149,6 +156,8 @@ final as (
         cast(coalesce(backlog.tickets_resolved, 0) as bigint) as tickets_resolved,
         cast(backlog.backlog_end_of_month as bigint) as backlog_end_of_month,
         cast(ticket_month.avg_first_response_minutes as {{ type_double() }}) as avg_first_response_minutes,
+        sla.first_response_sla_pct,
+        sla.resolution_sla_pct,
         cast(coalesce(call_month.inbound_calls, 0) as bigint) as inbound_calls,
         {{ pct('call_month.within_service_level', 'call_month.inbound_calls') }} as service_level_pct,
         {{ pct('call_month.abandoned_calls', 'call_month.inbound_calls') }} as abandonment_rate,
@@ -167,6 +176,7 @@ final as (
     left join churn on months.month = churn.month
     left join repeat_sales on months.month = repeat_sales.month
     left join cross_sell on months.month = cross_sell.month
+    left join sla on months.month = sla.month
     left join ticket_month on months.month = ticket_month.month
     left join backlog on months.month = backlog.month
     left join call_month on months.month = call_month.month

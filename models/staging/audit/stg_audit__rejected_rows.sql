@@ -21,7 +21,9 @@ with
         {{ key_expression }} as record_key,
         reject_reason,
         reject_reasons,
-        raw_record
+        raw_record,
+        _raw_file,
+        _raw_row
     from {{ ref(base_model) }}
     where row_status = 'rejected'
 
@@ -46,6 +48,8 @@ final as (
         reject_reason,
         reject_reasons,
         raw_record,
+        {{ dbt.split_part('_raw_file', "'|'", 1) }} as raw_file,
+        _raw_row as raw_row,
         md5(
             raw_table || '|' || raw_record || '|'
             || cast(row_number() over (partition by raw_table, raw_record order by reject_reasons) as varchar)

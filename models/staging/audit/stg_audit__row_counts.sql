@@ -1,3 +1,5 @@
+{#- A table: it reads the raw files, which only the dbt process can read (cs_kpi plugin). -#}
+{{ config(materialized='table') }}
 {#-
     SPEC part B rule 3, as a table a data steward can read: for every raw table, the raw
     row count (read straight from the raw input) beside where each row ended up.
@@ -26,16 +28,17 @@ with
         (select count(*) from {{ raw_relation(raw_table) }}) as raw_rows,
         (select count(*) from {{ ref(staging_model) }}) as staging_rows,
         count(*) as classified_rows,
-        sum(case when row_status = 'valid' then 1 else 0 end) as valid_rows,
-        sum(case when row_status = 'superseded' then 1 else 0 end) as superseded_rows,
-        sum(case when row_status = 'duplicate' then 1 else 0 end) as duplicate_rows,
-        sum(case when row_status = 'rejected' then 1 else 0 end) as rejected_rows,
-        sum(case
+        -- coalesce: a header-only file has no rows, and a sum over no rows is NULL
+        coalesce(sum(case when row_status = 'valid' then 1 else 0 end), 0) as valid_rows,
+        coalesce(sum(case when row_status = 'superseded' then 1 else 0 end), 0) as superseded_rows,
+        coalesce(sum(case when row_status = 'duplicate' then 1 else 0 end), 0) as duplicate_rows,
+        coalesce(sum(case when row_status = 'rejected' then 1 else 0 end), 0) as rejected_rows,
+        coalesce(sum(case
             when
                 row_status not in ('valid', 'superseded', 'duplicate', 'rejected')
                 or row_status is null then 1
             else 0
-        end) as unclassified_rows
+        end), 0) as unclassified_rows
     from {{ ref(base_model) }}
 
 ),

@@ -28,6 +28,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('customer_id') }} as customer_id,
         {{ hash_pii('email') }} as email_hash,
         {{ hash_pii('phone') }} as phone_hash,

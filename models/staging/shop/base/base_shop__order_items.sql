@@ -60,6 +60,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('line_number') }} as line_number,
         {{ clean_text('product_id') }} as product_id,

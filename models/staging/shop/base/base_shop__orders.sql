@@ -23,6 +23,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ raw_texts(text_columns) }},

@@ -24,6 +24,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         {{ clean_category('product_line') }} as product_line,

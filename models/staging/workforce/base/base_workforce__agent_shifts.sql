@@ -23,6 +23,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('shift_id') }} as shift_id,
         {{ clean_text('agent_id') }} as agent_id,
         {{ raw_texts(text_columns) }},

@@ -23,6 +23,7 @@ cleaned as (
     select
         _raw_file,
         _raw_row,
+        _is_malformed,
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('agent_name') }} as agent_name,
         {{ clean_text('team') }} as team,

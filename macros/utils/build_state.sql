@@ -1,0 +1,59 @@
+{#-
+    What the warehouse was last built from, and whether that build finished, in the table
+    cs_kpi_meta.build_state (one row), for the gate and publish: they validate and publish
+    only a build that succeeded, and only for the input it was built from.
+    Written by the on-run-start / on-run-end hooks of `dbt build` and `dbt run`.
+-#}
+{% macro build_state_relation() -%}
+    cs_kpi_meta.build_state
+{%- endmacro %}
+
+{% macro records_build_state() -%}
+    {{ return(execute and flags.WHICH in ['build', 'run']) }}
+{%- endmacro %}
+
+{% macro record_build_start() -%}
+    {%- if records_build_state() -%}
+        {%- set raw_path = var('raw_path', none) -%}
+        {%- do run_query("create schema if not exists cs_kpi_meta") -%}
+        {{ check_zone_unchanged() }}
+        {%- do run_query(
+            "create or replace table " ~ build_state_relation() ~ " as select "
+            ~ sql_string(invocation_id) ~ " as invocation_id, "
+            ~ (sql_string(raw_path.rstrip('/')) if raw_path else "'seeds'") ~ " as raw_input, "
+            ~ (sql_string(raw_format()) if raw_path else "'seed'") ~ " as raw_format, "
+            ~ sql_string(reporting_timezone()) ~ " as reporting_timezone, "
+            ~ "'running' as status, "
+            ~ "cast(null as bigint) as failed_nodes") -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro record_build_end(results) -%}
+    {%- if records_build_state() -%}
+        {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
+        {%- do run_query(
+            "update " ~ build_state_relation() ~ " set status = "
+            ~ ("'failed'" if failed else "'succeeded'") ~ ", failed_nodes = " ~ failed | length
+            ~ " where invocation_id = " ~ sql_string(invocation_id)) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Incremental models keep the local days and months of rows they did not touch; after a
+    change of reporting_timezone they would mix two zones. A file-fed incremental build then
+    stops and asks for --full-refresh (a seed-fed build rebuilds everything anyway).
+-#}
+{% macro check_zone_unchanged() -%}
+    {%- if var('raw_path', none) and not flags.FULL_REFRESH -%}
+        {%- set existing = run_query("select count(*) from information_schema.columns where table_schema = "
+            ~ "'cs_kpi_meta' and table_name = 'build_state' and column_name = 'reporting_timezone'") -%}
+        {%- if existing.columns[0].values()[0] > 0 -%}
+            {%- set previous = run_query("select reporting_timezone from " ~ build_state_relation()).columns[0].values() -%}
+            {%- if previous and previous[0] != reporting_timezone() -%}
+                {{ exceptions.raise_compiler_error("reporting_timezone changed from " ~ previous[0] ~ " to "
+                    ~ reporting_timezone() ~ " since the last build: rebuild with --full-refresh "
+                    ~ "(make build FULL_REFRESH=1) so every day and month uses one zone") }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

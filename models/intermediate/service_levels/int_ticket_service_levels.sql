@@ -1,0 +1,178 @@
+{#-
+    SPEC D, per valid ticket: business minutes to the first response and to the resolution,
+    and the status of each service-level target of its priority (sla_policies).
+    - clock(t): business microseconds from the start of the business calendar to t: the open
+      time of the dates before t's local date plus the open part of t's own date before t.
+      Business time between t1 <= t2 is clock(t2) - clock(t1), i.e. the length of the parts
+      of [t1, t2) inside open intervals.
+    - Elapsed time per target is business or calendar time as the policy says, compared with
+      the target exactly, in integer microseconds.
+    - The as-of instant is the latest valid timestamp of any column of the valid tickets.
+    - Status, first in order: a response (resolution) present: achieved when elapsed <= target,
+      else breached; absent and elapsed to the as-of instant > target: breached; absent and
+      the ticket resolved (first response only): not_applicable; otherwise pending. NULL for a
+      ticket whose priority has no policy. Only a resolved ticket (solved / closed) has a
+      resolution; a reopened ticket without that status is unresolved.
+-#}
+with
+
+tickets as (
+
+    select * from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('stg_config__sla_policies') }}
+
+),
+
+intervals as (
+
+    select * from {{ ref('int_business_intervals') }}
+
+),
+
+as_of as (
+
+    select max({{ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) }}) as as_of_at
+    from tickets
+
+),
+
+points as (
+
+    select
+        ticket_id,
+        'created' as point_kind,
+        created_at as point_at
+    from tickets
+    union all
+    select
+        ticket_id,
+        'first_response' as point_kind,
+        first_response_at as point_at
+    from tickets
+    where first_response_at is not null
+    union all
+    select
+        ticket_id,
+        'resolved' as point_kind,
+        resolved_at as point_at
+    from tickets
+    where is_resolved
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as ticket_id,
+        'as_of' as point_kind,
+        as_of_at as point_at
+    from as_of
+
+),
+
+clock as (
+
+    select
+        points.ticket_id,
+        points.point_kind,
+        max(intervals.business_microseconds_before_day)
+        + sum(
+            case
+                when intervals.open_at is null or points.point_at <= intervals.open_at then 0
+                when points.point_at >= intervals.close_at then intervals.interval_microseconds
+                else {{ microseconds_between('intervals.open_at', 'points.point_at') }}
+            end
+        ) as clock_microseconds
+    from points
+    inner join intervals
+        on {{ day_of('points.point_at') }} = intervals.local_date
+    group by points.ticket_id, points.point_kind
+
+),
+
+ticket_clocks as (
+
+    select
+        ticket_id,
+        max(case when point_kind = 'created' then clock_microseconds end) as created_clock,
+        max(case when point_kind = 'first_response' then clock_microseconds end) as first_response_clock,
+        max(case when point_kind = 'resolved' then clock_microseconds end) as resolved_clock
+    from clock
+    where ticket_id is not null
+    group by ticket_id
+
+),
+
+as_of_clock as (
+
+    select max(clock_microseconds) as as_of_clock
+    from clock
+    where point_kind = 'as_of'
+
+),
+
+elapsed as (
+
+    select
+        tickets.ticket_id,
+        policies.priority is not null as has_sla_target,
+        tickets.first_response_at is not null as has_first_response,
+        tickets.is_resolved,
+        ticket_clocks.first_response_clock - ticket_clocks.created_clock as first_response_business_microseconds,
+        ticket_clocks.resolved_clock - ticket_clocks.created_clock as resolution_business_microseconds,
+        policies.first_response_target_minutes * 60000000 as first_response_target_microseconds,
+        policies.resolution_target_minutes * 60000000 as resolution_target_microseconds,
+        case
+            when policies.is_business_hours then ticket_clocks.first_response_clock - ticket_clocks.created_clock
+            else {{ microseconds_between('tickets.created_at', 'tickets.first_response_at') }}
+        end as first_response_elapsed_microseconds,
+        case
+            when policies.is_business_hours then ticket_clocks.resolved_clock - ticket_clocks.created_clock
+            else {{ microseconds_between('tickets.created_at', 'tickets.resolved_at') }}
+        end as resolution_elapsed_microseconds,
+        case
+            when policies.is_business_hours then as_of_clock.as_of_clock - ticket_clocks.created_clock
+            else {{ microseconds_between('tickets.created_at', 'as_of.as_of_at') }}
+        end as as_of_elapsed_microseconds
+    from tickets
+    inner join ticket_clocks
+        on tickets.ticket_id = ticket_clocks.ticket_id
+    cross join as_of
+    cross join as_of_clock
+    left join policies
+        on tickets.priority = policies.priority
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        has_sla_target,
+        cast(first_response_business_microseconds as {{ type_double() }}) / 60000000.0
+            as first_response_business_minutes,
+        case
+            when is_resolved then cast(resolution_business_microseconds as {{ type_double() }}) / 60000000.0
+        end as resolution_business_minutes,
+        case
+            when not has_sla_target then null
+            when has_first_response and first_response_elapsed_microseconds <= first_response_target_microseconds
+                then 'achieved'
+            when has_first_response then 'breached'
+            when as_of_elapsed_microseconds > first_response_target_microseconds then 'breached'
+            when is_resolved then 'not_applicable'
+            else 'pending'
+        end as sla_first_response_status,
+        case
+            when not has_sla_target then null
+            when is_resolved and resolution_elapsed_microseconds <= resolution_target_microseconds then 'achieved'
+            when is_resolved then 'breached'
+            when as_of_elapsed_microseconds > resolution_target_microseconds then 'breached'
+            else 'pending'
+        end as sla_resolution_status
+    from elapsed
+
+)
+
+select * from final

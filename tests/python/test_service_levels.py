@@ -1,0 +1,172 @@
+"""SPEC D against an independent Python reading of it, in several time zones.
+
+Business minutes are recomputed here with zoneinfo, interval by interval over local dates
+(no cumulative clock, no SQL), and the SLA statuses and kpi_sla_monthly from them, for a
+schedule with split shifts, a Saturday, holidays and a partial set of policies written over
+the seeds of a copy of the project. Each zone is one build of the project on generated data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from conftest import DBT, PROJECT, generate, read_table
+
+UTC = dt.UTC
+HOURS = [(1, "08:00", "12:00"), (1, "13:00", "17:30"), (2, "08:00", "17:30"), (3, "08:00", "17:30"),
+         (4, "08:00", "17:30"), (5, "08:00", "16:00"), (6, "10:00", "14:00")]
+HOLIDAYS = ["2026-01-01", "2026-05-25", "2026-07-03", "2026-12-25"]
+POLICIES = [("urgent", 30, 240, "false"), ("high", 120, 960, "true"), ("normal", 480, 2880, "true")]
+ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
+
+
+def _minutes(text: str) -> int:
+    return int(text[:2]) * 60 + int(text[3:])
+
+
+def business_seconds(t1: dt.datetime, t2: dt.datetime, zone: ZoneInfo) -> float:
+    """Length of the parts of [t1, t2) inside open intervals, seconds (t1 <= t2, UTC)."""
+    holidays = {dt.date.fromisoformat(d) for d in HOLIDAYS}
+    day = t1.astimezone(zone).date() - dt.timedelta(days=1)
+    last = t2.astimezone(zone).date() + dt.timedelta(days=1)
+    total = 0.0
+    while day <= last:
+        if day not in holidays:
+            for weekday, opens, closes in HOURS:
+                if weekday != day.isoweekday():
+                    continue
+                midnight = dt.datetime.combine(day, dt.time())
+                start = (midnight + dt.timedelta(minutes=_minutes(opens))).replace(tzinfo=zone)
+                end = (midnight + dt.timedelta(minutes=_minutes(closes))).replace(tzinfo=zone)
+                overlap = min(t2, end.astimezone(UTC)) - max(t1, start.astimezone(UTC))
+                total += max(overlap.total_seconds(), 0.0)
+        day += dt.timedelta(days=1)
+    return total
+
+
+def _status(present: bool, elapsed: float | None, elapsed_as_of: float, target: float,
+            resolved: bool, first_response: bool) -> str:
+    if present:
+        return "achieved" if elapsed <= target else "breached"
+    if elapsed_as_of > target:
+        return "breached"
+    if resolved and first_response:
+        return "not_applicable"
+    return "pending"
+
+
+def reference(tickets, zone_name: str):
+    zone = ZoneInfo(zone_name)
+    policies = {p: (fr * 60.0, res * 60.0, flag == "true") for p, fr, res, flag in POLICIES}
+    as_of = max(max(t for t in (r["created_at"], r["first_response_at"], r["resolved_at"],
+                                r["updated_at"]) if t is not None) for r in tickets)
+    rows, months = {}, defaultdict(lambda: defaultdict(int))
+    for r in tickets:
+        created, responded, resolved = r["created_at"], r["first_response_at"], r["resolved_at"]
+        is_resolved = r["status"] in ("solved", "closed")
+        fr_business = business_seconds(created, responded, zone) if responded else None
+        res_business = business_seconds(created, resolved, zone) if is_resolved else None
+        policy = policies.get(r["priority"])
+        fr_status = res_status = None
+        if policy:
+            fr_target, res_target, business = policy
+
+            def elapsed(t, business=business, start=created):
+                return business_seconds(start, t, zone) if business else (t - start).total_seconds()
+
+            fr_status = _status(responded is not None, elapsed(responded) if responded else None,
+                                elapsed(as_of), fr_target, is_resolved, True)
+            res_status = _status(is_resolved, elapsed(resolved) if is_resolved else None,
+                                 elapsed(as_of), res_target, is_resolved, False)
+        rows[r["ticket_id"]] = (fr_business, res_business, fr_status, res_status)
+        month = created.astimezone(zone).date().replace(day=1)
+        counts = months[month]
+        counts["tickets"] += 1
+        counts["tickets_with_target"] += policy is not None
+        for kind, status in (("first_response", fr_status), ("resolution", res_status)):
+            if status in ("achieved", "breached", "pending"):
+                counts[f"{kind}_{status}"] += 1
+    return rows, months
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with another schedule, holidays and policies written over its seeds."""
+    copy = tmp_path_factory.mktemp("project") / "cs_kpi"
+    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "warehouse", "target", "logs", "data", "bench_results", "expectations"))
+    with open(copy / "seeds/business_hours.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([("weekday", "opens_at", "closes_at"), *HOURS])
+    with open(copy / "seeds/holidays.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([("holiday_date", "name"), *[(d, "holiday") for d in HOLIDAYS]])
+    with open(copy / "seeds/sla_policies.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([("priority", "first_response_target_minutes",
+                                       "resolution_target_minutes", "business_hours"), *POLICIES])
+    return copy
+
+
+@pytest.fixture(scope="module")
+def sla_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("sla_raw"), scale=0.3, seed=4242)
+
+
+def _build(project: Path, raw: Path, zone: str, workdir: Path) -> Path:
+    database = workdir / "w.duckdb"
+    env = {**os.environ, "CS_KPI_DUCKDB_PATH": str(database), "CS_KPI_TEMP_DIR": str(workdir / "tmp"),
+           "DBT_PROFILES_DIR": str(project), "DBT_TARGET_PATH": str(workdir / "target"),
+           "DBT_LOG_PATH": str(workdir / "logs"), "PYTHONPATH": str(project)}
+    command = [DBT, "build", "--select", "+kpi_sla_monthly", "--exclude", "resource_type:test",
+               "resource_type:unit_test", "--vars",
+               f'{{"raw_path": "{raw}", "reporting_timezone": "{zone}"}}']
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return database
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_business_minutes_and_sla_match_the_reference(
+    zone: str, project_copy: Path, sla_raw: Path, tmp_path: Path
+) -> None:
+    database = _build(project_copy, sla_raw, zone, tmp_path)
+    tickets = read_table(database, "marts.fct_tickets")
+    records = []
+    for r in tickets.to_dict("records"):
+        for column in ("created_at", "first_response_at", "resolved_at", "updated_at"):
+            value = r[column]
+            r[column] = None if value is None or value != value else value.to_pydatetime().replace(tzinfo=UTC)
+        records.append(r)
+    expected, months = reference(records, zone)
+    mismatches = []
+    for r in tickets.to_dict("records"):
+        fr, res, fr_status, res_status = expected[r["ticket_id"]]
+        got = (r["first_response_business_minutes"], r["resolution_business_minutes"])
+        for want, have in zip((fr, res), got, strict=True):
+            if want is None:
+                if have == have and have is not None:
+                    mismatches.append((r["ticket_id"], "minutes", want, have))
+            elif abs(want / 60.0 - have) > 1e-6:
+                mismatches.append((r["ticket_id"], "minutes", want / 60.0, have))
+        statuses = tuple(v if isinstance(v, str) else None
+                         for v in (r["sla_first_response_status"], r["sla_resolution_status"]))
+        if statuses != (fr_status, res_status):
+            mismatches.append((r["ticket_id"], "status", (fr_status, res_status), statuses))
+    assert not mismatches, f"{len(mismatches)} of {len(tickets)} tickets differ: {mismatches[:5]}"
+    mart = read_table(database, "marts.kpi_sla_monthly")
+    mart["month"] = [pd.Timestamp(m).date() for m in mart["month"]]
+    assert len(mart) == len(set(mart["month"]))
+    for row in mart.to_dict("records"):
+        counts = months.get(row["month"], {})
+        for column in ("tickets", "tickets_with_target", "first_response_achieved",
+                       "first_response_breached", "first_response_pending", "resolution_achieved",
+                       "resolution_breached", "resolution_pending"):
+            assert row[column] == counts.get(column, 0), (zone, row["month"], column)
+    assert {m for m, c in months.items() if c["tickets"]} <= set(mart["month"])
