@@ -4,6 +4,17 @@
     years back). Built portably from an integer series (up to 10^6 days), no date functions
     specific to one engine.
 -#}
+{#- The series holds 10^6 days; valid timestamps (SPEC B.2) must fit, or the calendar would be
+    cut short silently. With the default bounds (1970 to 2100) they span 47,482 days. -#}
+{%- set calendar_days = 10 ** 6 -%}
+{%- set bound_span = (
+    modules.datetime.datetime.fromisoformat(var('max_valid_timestamp'))
+    - modules.datetime.datetime.fromisoformat(var('min_valid_timestamp'))).days + 1 -%}
+{%- if bound_span > calendar_days -%}
+    {{ exceptions.raise_compiler_error(
+        "vars min_valid_timestamp .. max_valid_timestamp span " ~ bound_span ~ " days; the calendar holds "
+        ~ calendar_days ~ " days (dim_calendar): narrow the bounds") }}
+{%- endif %}
 with
 
 bounds as (
