@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from cs_kpi import raw_reader
 from cs_kpi.raw_files import raw_relation
 
 SCRIPT = Path(__file__).with_name("floor.sql")
@@ -27,6 +28,7 @@ def run(raw_dir: Path, fmt: str, database: Path) -> None:
     sql = re.sub(r"\{raw:(\w+)\}", lambda m: raw_relation(m.group(1), str(raw_dir), fmt),
                  SCRIPT.read_text())
     with duckdb.connect(str(database)) as con:
+        raw_reader.register(con)  # parsed CSV files live in memory (cs_kpi.raw_reader)
         con.execute(f"set memory_limit = '{os.environ.get('CS_KPI_MEMORY_LIMIT', '6GB')}'")
         con.execute(f"set threads = {int(os.environ.get('CS_KPI_THREADS', '2'))}")
         con.execute("set preserve_insertion_order = false")

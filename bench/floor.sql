@@ -9,12 +9,16 @@ create or replace macro cc(x) as lower(nullif(trim(cast(x as varchar)), ''));
 create or replace macro iso(x) as regexp_full_match(x,
     '^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:([.][0-9]{1,6})[0-9]*)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$')
     and left(x, 4) <> '0000';
-create or replace macro ts(x) as case when iso(x) then
+create or replace macro ts_any(x) as case when iso(x) then
     try_cast(regexp_replace(x, '^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:([.][0-9]{1,6})[0-9]*)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$', '\1 \2\4') as timestamp)
     - to_minutes(
         coalesce(try_cast(regexp_replace(x, '^.*[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]+)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$', '\1\2') as integer), 0) * 60
         + coalesce(try_cast(regexp_replace(x, '^.*[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]+)?(?:[Zz]|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)?$', '\1\3') as integer), 0))
     end;
+-- SPEC B.2 v2: valid instants lie in [1970-01-01, 2100-01-01) UTC (a one-element list, so the
+-- parse runs once per value).
+create or replace macro ts(x) as
+    list_filter([ts_any(x)], lambda t: t >= timestamp '1970-01-01' and t < timestamp '2100-01-01')[1];
 create or replace macro int_ok(x) as x is null or regexp_full_match(x, '[+-]?[0-9]{1,18}');
 create or replace macro num_ok(x) as x is null or regexp_full_match(x, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)');
 create or replace macro ts_ok(x) as x is null or ts(x) is not null;

@@ -1,8 +1,9 @@
 """The raw input of a build, as SQL for DuckDB connections outside dbt.
 
 - ``raw_relation``: every raw file of a table read by the project's reader
-  (``cs_kpi.raw_reader``, the same one dbt uses); the connection must be registered with
-  ``raw_reader.register(connection)``. Used by the benchmark's floor script.
+  (``cs_kpi.raw_reader``, the same one dbt uses), its contract columns only; the connection
+  must be registered with ``raw_reader.register(connection)``. Used by the benchmark's floor
+  script.
 - ``warehouse_raw_relation``: the raw rows exactly as the build read them, rebuilt from the
   base model's ``raw_record`` (personal columns hashed). The quality gate validates this, so
   it always checks the input the warehouse was built from.
@@ -40,7 +41,8 @@ def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
                for path in raw_files(table, raw_path, raw_format)]
     if not selects:
         raise raw_reader.RawFileError(f"{raw_path}: no raw_{table}.{raw_format}")
-    return "(" + " union all ".join(selects) + ")"
+    columns = ", ".join(RAW_TABLES_BY_NAME[table].columns)
+    return f"(select {columns} from ({' union all '.join(selects)}) as raw_rows)"
 
 
 def warehouse_raw_relation(table: str) -> str:
