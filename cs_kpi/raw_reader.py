@@ -173,6 +173,42 @@ def parse_csv_records(lines: list[str], width: int):
             yield start + 1, record
 
 
+def _well_formed_records(lines: list[str], width: int) -> tuple[list[int], list[list[str]]] | None:
+    """(record start lines, records) when every line after the header belongs to a
+    well-formed record of the header's width; None at the first defect. The common case,
+    read in one pass of csv.reader; the line-by-line resync is only needed otherwise."""
+    reader = csv.reader([line + "\n" for line in lines[1:]], strict=True)
+    starts: list[int] = []
+    records: list[list[str]] = []
+    consumed = 0
+    try:
+        for record in reader:
+            if record:
+                if len(record) != width:
+                    return None
+                starts.append(consumed + 2)
+                records.append(record)
+            consumed = reader.line_num
+    except csv.Error:
+        return None
+    return starts, records
+
+
+def _records_line_by_line(lines: list[str], width: int, positions: dict[str, int],
+                          names: tuple[str, ...]):
+    """Columns, start lines and malformed flags, resynchronising after each defect."""
+    columns: dict[str, list[str | None]] = {c: [] for c in names}
+    line_numbers: list[int] = []
+    malformed: list[bool] = []
+    for line_number, record in parse_csv_records(lines, width):
+        line_numbers.append(line_number)
+        malformed.append(record is None)
+        for column, values in columns.items():
+            values.append(None if record is None or column not in positions
+                          else record[positions[column]])
+    return columns, line_numbers, malformed
+
+
 def _split_lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -235,22 +271,19 @@ def _read_csv(path: str, table: str, identity: str, parse: bool) -> RawFile:
         return RawFile(path=path, table=table, raw_format="csv", batch_id=identity, uri="",
                        columns={c: c for c in contract.columns}, unknown_columns=unknown,
                        missing_optional=missing)
-    columns: dict[str, list[str | None]] = {c: [] for c in contract.columns}
-    line_numbers: list[int] = []
-    malformed: list[bool] = []
-    present = [(c, positions[c]) for c in contract.columns if c in positions]
-    for line_number, record in parse_csv_records(lines, len(header)):
-        line_numbers.append(line_number)
-        if record is None:
-            malformed.append(True)
-            for values in columns.values():
-                values.append(None)
-            continue
-        malformed.append(False)
-        for column, index in present:
-            columns[column].append(record[index] or None)
-        for column in missing:
-            columns[column].append(None)
+    fast = _well_formed_records(lines, len(header))
+    if fast is not None:
+        line_numbers, records = fast
+        malformed = [False] * len(records)
+        by_position = list(zip(*records, strict=True)) if records else []
+        columns: dict[str, list[str | None] | tuple[str, ...]] = {
+            c: (by_position[positions[c]] if records else []) if c in positions
+            else [None] * len(records)
+            for c in contract.columns
+        }
+    else:
+        columns, line_numbers, malformed = _records_line_by_line(lines, len(header), positions,
+                                                                 contract.columns)
     uri = _write_memory_parquet(identity, table, columns, line_numbers, malformed)
     return RawFile(
         path=path, table=table, raw_format="csv", batch_id=identity, uri=uri,
@@ -265,12 +298,16 @@ def memory_filesystem():
     return fsspec.filesystem("memory")
 
 
-def _write_memory_parquet(identity: str, table: str, columns: dict[str, list[str | None]],
-                          line_numbers: list[int], malformed: list[bool]) -> str:
+def _write_memory_parquet(identity: str, table: str, columns: dict, line_numbers: list[int],
+                          malformed: list[bool]) -> str:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    arrays = {name: pa.array(values, type=pa.string()) for name, values in columns.items()}
+    arrays = {}
+    for name, values in columns.items():
+        array = pa.array(values, type=pa.string())
+        arrays[name] = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
     arrays[LINE_COLUMN] = pa.array(line_numbers, type=pa.int64())
     arrays[MALFORMED_COLUMN] = pa.array(malformed, type=pa.bool_())
     digest = hashlib.sha256(f"{identity}|{table}".encode()).hexdigest()[:24]

@@ -27,7 +27,9 @@
             where reason is not null
             {%- if extra_query %}
             union all
-            {{ extra_query }}
+            select row_label, reason from (
+                {{ extra_query }}
+            ) as extra_checks
             {%- endif %}
             order by 1
         {%- endset -%}

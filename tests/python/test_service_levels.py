@@ -170,3 +170,46 @@ def test_business_minutes_and_sla_match_the_reference(
                        "resolution_breached", "resolution_pending"):
             assert row[column] == counts.get(column, 0), (zone, row["month"], column)
     assert {m for m, c in months.items() if c["tickets"]} <= set(mart["month"])
+
+
+def test_a_bad_configuration_stops_the_build_naming_seed_and_row(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "cs_kpi"
+    shutil.copytree(project_copy, project)
+    (project / "seeds/business_hours.csv").write_text(
+        "weekday,opens_at,closes_at\n1,09:00,17:00\n1,16:30,18:00\n2,9:00,17:00\n8,09:00,10:00\n"
+        "3,12:00,11:00\n", encoding="utf-8")
+    (project / "seeds/sla_policies.csv").write_text(
+        "priority,first_response_target_minutes,resolution_target_minutes,business_hours\n"
+        "urgent,0,480,false\nhigh,240,1440,yes\n", encoding="utf-8")
+    env = {**os.environ, "CS_KPI_DUCKDB_PATH": str(tmp_path / "w.duckdb"),
+           "CS_KPI_TEMP_DIR": str(tmp_path / "tmp"), "DBT_PROFILES_DIR": str(project),
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
+           "PYTHONPATH": str(project)}
+    result = subprocess.run(
+        [DBT, "build", "--select", "business_hours", "sla_policies", "stg_config__business_hours",
+         "stg_config__sla_policies", "--exclude", "resource_type:test"],
+        cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    for line in (
+        "seeds/business_hours.csv: row (weekday=1, opens_at=09:00, closes_at=17:00): overlaps "
+        "the row opens_at=16:30, closes_at=18:00 of the same weekday",
+        "seeds/business_hours.csv: row (weekday=2, opens_at=9:00, closes_at=17:00): opens_at is "
+        "not a local time HH:MM",
+        "seeds/business_hours.csv: row (weekday=3, opens_at=12:00, closes_at=11:00): opens_at "
+        "must be before closes_at",
+        "seeds/business_hours.csv: row (weekday=8, opens_at=09:00, closes_at=10:00): weekday "
+        "must be 1 (Monday) .. 7 (Sunday)",
+        "seeds/sla_policies.csv: row (priority=urgent, first_response_target_minutes=0, "
+        "resolution_target_minutes=480, business_hours=false): first_response_target_minutes "
+        "must be an integer > 0",
+        "seeds/sla_policies.csv: row (priority=high, first_response_target_minutes=240, "
+        "resolution_target_minutes=1440, business_hours=yes): business_hours must be true or false",
+    ):
+        assert line in result.stdout, line
+    zone = subprocess.run(
+        [DBT, "build", "--select", "stg_config__holidays", "--vars", "{reporting_timezone: Mars/Olympus}"],
+        cwd=project, env=env, capture_output=True, text=True)
+    assert zone.returncode != 0
+    assert "var reporting_timezone: 'Mars/Olympus' is not an IANA time zone name" in zone.stdout

@@ -5,33 +5,25 @@
 -#}
 {%- set hhmm = '([01][0-9]|2[0-3]):[0-5][0-9]' -%}
 {%- set overlaps -%}
+    with well_formed as (
+        select
+            trim(weekday) as weekday,
+            trim(opens_at) as opens_at,
+            trim(closes_at) as closes_at,
+            row_number() over (order by trim(weekday), trim(opens_at), trim(closes_at)) as row_id
+        from {{ ref('business_hours') }}
+        where
+            {{ regex_full_match('trim(opens_at)', hhmm) }}
+            and {{ regex_full_match('trim(closes_at)', hhmm ~ '|24:00') }}
+    )
+
     select
         'weekday=' || first_row.weekday || ', opens_at=' || first_row.opens_at
         || ', closes_at=' || first_row.closes_at as row_label,
         'overlaps the row opens_at=' || second_row.opens_at || ', closes_at='
         || second_row.closes_at || ' of the same weekday' as reason
-    from (
-        select
-            trim(weekday) as weekday,
-            trim(opens_at) as opens_at,
-            trim(closes_at) as closes_at,
-            row_number() over (order by trim(weekday), trim(opens_at), trim(closes_at)) as row_id
-        from {{ ref('business_hours') }}
-        where
-            {{ regex_full_match('trim(opens_at)', hhmm) }}
-            and {{ regex_full_match('trim(closes_at)', hhmm ~ '|24:00') }}
-    ) as first_row
-    inner join (
-        select
-            trim(weekday) as weekday,
-            trim(opens_at) as opens_at,
-            trim(closes_at) as closes_at,
-            row_number() over (order by trim(weekday), trim(opens_at), trim(closes_at)) as row_id
-        from {{ ref('business_hours') }}
-        where
-            {{ regex_full_match('trim(opens_at)', hhmm) }}
-            and {{ regex_full_match('trim(closes_at)', hhmm ~ '|24:00') }}
-    ) as second_row
+    from well_formed as first_row
+    inner join well_formed as second_row
         on
             first_row.weekday = second_row.weekday
             and first_row.row_id < second_row.row_id
