@@ -27,6 +27,7 @@ SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
 .PHONY: setup build check summary validate publish dashboard browser test lint pytest dbt-test gate-check \
+	postgres postgres-stop \
 	seeds generate build-scale bench clean
 
 setup: $(STAMP)
@@ -79,8 +80,17 @@ browser:
 	  || { if [ "$$CI" = true ]; then echo "chromium install failed" >&2; exit 1; \
 	       else echo "WARNING: no chromium; the browser test will be skipped"; fi; }; }
 
-## Every test: SQL and Python lint, dbt data tests + unit tests, the gate, pytest.
-test: setup browser lint dbt-test gate-check pytest
+## Every test: SQL and Python lint, dbt data tests + unit tests, the gate, pytest (with the
+## PostgreSQL tests against a throw-away local server, started here if it is not running).
+test: setup browser postgres lint dbt-test gate-check pytest
+
+## A throw-away PostgreSQL server on 127.0.0.1 (scripts/pg_cluster.sh; Debian's package is
+## installed if absent). Its libpq variables: eval "$$(scripts/pg_cluster.sh env)"
+postgres:
+	@scripts/pg_cluster.sh start >/dev/null
+
+postgres-stop:
+	@scripts/pg_cluster.sh stop
 
 dbt-test:
 	$(DBT) build --fail-fast

@@ -36,7 +36,7 @@ def raw_files(table: str, raw_path: str, raw_format: str) -> list[str]:
 def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
     """SQL for a raw table: the seed table, or every raw file of it (parsed in memory)."""
     if not raw_path:
-        return f"raw.raw_{table}"
+        return f"seeds.raw_{table}"
     selects = [raw_reader.file_select(raw_reader.read_file(path, table, raw_format))
                for path in raw_files(table, raw_path, raw_format)]
     if not selects:

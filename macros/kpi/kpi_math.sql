@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start_expression, end_expression) -%}
-    cast({{ dbt.datediff(start_expression, end_expression, 'second') }} as {{ type_double() }})
+    (cast({{ microseconds_between(start_expression, end_expression) }} as {{ type_double() }}) / 1000000.0)
 {%- endmacro %}
 
 {#

@@ -50,12 +50,42 @@
     end
 {%- endmacro %}
 
+{#- PostgreSQL and other engines whose casts raise on bad text: the pattern and a calendar check
+    decide validity first, so only valid text reaches a cast. The wall time (fraction up to
+    microseconds) is cast as a timestamp without time zone (no session zone involved), then
+    the offset is subtracted in whole minutes. -#}
 {% macro default__parse_timestamp(text_expression) -%}
-    {#- Postgres-family fallback: same pattern, cast with the offset appended. -#}
+    {%- set pattern = iso_timestamp_pattern() -%}
+    {#- Nested CASEs: PostgreSQL does not promise to evaluate AND operands in order, and the
+        casts of the calendar check must only see text that matched the pattern. -#}
     case
-        when {{ text_expression }} ~ '{{ iso_timestamp_pattern() }}'
-            then cast(cast(replace({{ text_expression }}, 'T', ' ') as timestamp with time zone) at time zone 'UTC' as timestamp)
+        when {{ text_expression }} ~ '{{ pattern }}' and substring({{ text_expression }}, 1, 4) <> '0000' then
+            case
+                when {{ is_calendar_date(
+                    'cast(substring(' ~ text_expression ~ ', 1, 4) as integer)',
+                    'cast(substring(' ~ text_expression ~ ', 6, 2) as integer)',
+                    'cast(substring(' ~ text_expression ~ ', 9, 2) as integer)') }}
+                    then cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\4') as timestamp)
+                        - (
+                            case when regexp_replace({{ text_expression }}, '{{ pattern }}', '\5') = '-' then -1 else 1 end
+                            * (
+                                coalesce(cast(nullif(regexp_replace({{ text_expression }}, '{{ pattern }}', '\6'), '') as integer), 0) * 60
+                                + coalesce(cast(nullif(regexp_replace({{ text_expression }}, '{{ pattern }}', '\7'), '') as integer), 0)
+                            )
+                        ) * interval '1 minute'
+            end
     end
+{%- endmacro %}
+
+{#- True when year, month and day (integer expressions) name a day of the Gregorian calendar. -#}
+{% macro is_calendar_date(year, month, day) -%}
+    ({{ month }} between 1 and 12
+    and {{ day }} between 1 and case
+        when {{ month }} in (4, 6, 9, 11) then 30
+        when {{ month }} <> 2 then 31
+        when ({{ year }} % 4 = 0 and {{ year }} % 100 <> 0) or {{ year }} % 400 = 0 then 29
+        else 28
+    end)
 {%- endmacro %}
 
 {# Whole number text (optional sign, digits only) -> bigint; "1.5", "12,5", "abc" -> NULL. #}

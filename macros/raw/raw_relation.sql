@@ -1,22 +1,156 @@
 {#
-    The one place that decides where raw data comes from (SPEC part A):
-    - no raw_path var: the dbt seeds raw_<name> (every column loaded as text);
-    - raw_path set: the files <raw_path>/raw_<name>.<raw_format> and any appended batches
-      <raw_path>/raw_<name>__<batch>.<raw_format>, raw_format csv (default) or parquet.
-    Files are read by the project's reader (cs_kpi/raw_reader.py, registered on the DuckDB
-    connection by the cs_kpi dbt-duckdb plugin): fixed CSV dialect, header matched after
-    trim/lower-case, missing optional columns NULL, malformed lines flagged (_is_malformed).
-    raw_relation reads all of them (row counts, reconciliation); staging base models read
-    the batches they have not loaded yet through raw_source (incremental_base.sql).
+    The one place that decides where raw data comes from (SPEC part A), raw_input():
+    - seeds (default): the dbt seeds raw_<name> (every column loaded as text);
+    - files (var raw_path set, DuckDB): the files <raw_path>/raw_<name>.<raw_format> and any
+      appended batches <raw_path>/raw_<name>__<batch>.<raw_format>, raw_format csv (default)
+      or parquet, read by the project's reader (cs_kpi/raw_reader.py, registered on the DuckDB
+      connection by the cs_kpi dbt-duckdb plugin): fixed CSV dialect, header matched after
+      trim/lower-case, missing optional columns NULL, malformed lines flagged (_is_malformed);
+    - source (var raw_input: source): the tables raw_<name> of the schema var raw_schema
+      (default raw), declared as dbt sources in models/staging/<source>/_<source>__sources.yml,
+      as an extract-load tool lands them or `python -m cs_kpi.load` writes them. Tables the
+      loader wrote carry its batch columns (_raw_file, _raw_row, _is_malformed) and load
+      incrementally by batch; any other table is one batch, re-read on every run.
+    raw_relation reads all rows of a table (row counts, reconciliation); staging base models
+    read the batches they have not loaded yet through raw_source (incremental_base.sql).
 #}
+{% macro raw_input() -%}
+    {%- set requested = var('raw_input', none) -%}
+    {%- if requested not in [none, 'seeds', 'files', 'source'] -%}
+        {{ exceptions.raise_compiler_error("var raw_input must be seeds, files or source, got '" ~ requested ~ "'") }}
+    {%- endif -%}
+    {%- if var('raw_path', none) -%}
+        {%- if requested not in [none, 'files'] -%}
+            {{ exceptions.raise_compiler_error("var raw_path reads files; it cannot be combined with raw_input: " ~ requested) }}
+        {%- endif -%}
+        {{ return('files') }}
+    {%- endif -%}
+    {%- if requested == 'files' -%}
+        {{ exceptions.raise_compiler_error("var raw_input: files needs var raw_path (the folder of raw files)") }}
+    {%- endif -%}
+    {{ return(requested or 'seeds') }}
+{%- endmacro %}
+
+
 {% macro raw_relation(table_name) -%}
-    {%- set raw_path = var('raw_path', none) -%}
-    {#- Always registered, so the dependency graph (and unit-test mocks) is the same either way. -#}
+    {#- The seed is always registered, so files and seeds give the same dependency graph (and
+        unit-test mocks); a source is a dependency only when it is read. -#}
     {%- set seed_relation = ref('raw_' ~ table_name) -%}
-    {%- if raw_path -%}
+    {%- if raw_input() == 'files' -%}
         ({{ raw_files_select(table_name, raw_batches(table_name)) }})
+    {%- elif raw_input() == 'source' -%}
+        ({{ source_rows_select(table_name) }})
     {%- else -%}
         {{ seed_relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The dbt source of a raw table. -#}
+{% macro raw_source_relation(table_name) -%}
+    {%- set source_names = {
+        'tickets': 'helpdesk', 'calls': 'phone', 'surveys': 'survey',
+        'customers': 'shop', 'orders': 'shop', 'order_items': 'shop', 'products': 'shop',
+        'agents': 'workforce', 'agent_shifts': 'workforce',
+    } -%}
+    {{ return(source(source_names[table_name], 'raw_' ~ table_name)) }}
+{%- endmacro %}
+
+
+{#- The contract columns of a raw table, from its source declaration: [(name, required)]. -#}
+{% macro raw_contract_columns(table_name) -%}
+    {%- set relation = raw_source_relation(table_name) -%}
+    {%- set columns = [] -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.package_name == project_name and node.name == 'raw_' ~ table_name -%}
+            {%- for column in node.columns.values() -%}
+                {%- do columns.append((column.name, column.meta.get('required', false))) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- The loader's batch columns: a source table that has them loads incrementally by batch. -#}
+{% macro batch_columns() -%}
+    {{ return(['_raw_file', '_raw_row', '_is_malformed']) }}
+{%- endmacro %}
+
+
+{#- Lower-cased column names of a raw source table; none when it does not exist. -#}
+{% macro source_table_columns(table_name) -%}
+    {%- set relation = load_relation(raw_source_relation(table_name)) -%}
+    {%- if relation is none -%}{{ return(none) }}{%- endif -%}
+    {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list) }}
+{%- endmacro %}
+
+
+{% macro source_has_batches(table_name) -%}
+    {%- set present = source_table_columns(table_name) or [] -%}
+    {%- for column in batch_columns() -%}
+        {%- if column not in present -%}{{ return(false) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+
+{#- Problems with a raw source table, one line each (missing table, missing required column). -#}
+{% macro source_problems(table_name) -%}
+    {%- set relation = raw_source_relation(table_name) -%}
+    {%- set present = source_table_columns(table_name) -%}
+    {%- if present is none -%}
+        {{ return([relation ~ ": table not found (load it with `python -m cs_kpi.load --raw-path DIR` or point var raw_schema at the schema that holds it)"]) }}
+    {%- endif -%}
+    {%- set missing = [] -%}
+    {%- for column, required in raw_contract_columns(table_name) -%}
+        {%- if required and column not in present -%}{%- do missing.append(column) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ return([relation ~ ": required column" ~ ("s" if missing | length > 1 else "") ~ " missing: " ~ missing | join(", ")]) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+
+{#-
+    Select body: the rows of a raw source table as the contract columns (text; a missing
+    optional column is NULL) plus _raw_file, _raw_row and _is_malformed, taken from the
+    loader's batch columns or, for a table without them, one batch 'source:raw_<name>'.
+    batch_ids: only these batches (none: all).
+-#}
+{% macro source_rows_select(table_name, batch_ids=none) -%}
+    {%- set relation = raw_source_relation(table_name) -%}
+    {%- if not execute -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {%- set present = source_table_columns(table_name) or [] -%}
+        {%- set batched = source_has_batches(table_name) %}
+    select
+        {%- for column, required in raw_contract_columns(table_name) %}
+        {% if column in present -%}
+        cast(source_rows.{{ column }} as {{ dbt.type_string() }})
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as {{ column }},
+        {%- endfor %}
+        {%- if batched %}
+        source_rows._raw_file,
+        source_rows._raw_row,
+        source_rows._is_malformed
+        {%- else %}
+        'source:raw_{{ table_name }}' as _raw_file,
+        row_number() over () as _raw_row,
+        false as _is_malformed
+        {%- endif %}
+    from {{ relation }} as source_rows
+        {%- if batch_ids is not none %}
+    where {% if batch_ids and batched -%}
+        source_rows._raw_file in ({% for batch_id in batch_ids %}{{ sql_string(batch_id) }}{{ ", " if not loop.last }}{% endfor %})
+        {%- else -%}
+        1 = 0
+        {%- endif %}
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}
 
@@ -51,7 +185,7 @@
     {%- if target.type != 'duckdb' -%}
         {{ exceptions.raise_compiler_error(
             "raw_path reads files directly only on DuckDB. On " ~ target.type
-            ~ ", load the raw files into the raw schema and run without raw_path.") }}
+            ~ ", load them with `python -m cs_kpi.load --raw-path DIR` and build with --vars '{raw_input: source}'.") }}
     {%- endif -%}
     {%- set answer = run_query('select ' ~ function_sql) -%}
     {{ return(fromjson(answer.columns[0].values()[0])) }}
@@ -60,6 +194,9 @@
 
 {#- (path, batch id) of every raw file of a table when raw_path is set, sorted by path. -#}
 {% macro raw_batches(table_name, required=true) -%}
+    {%- if raw_input() == 'source' -%}
+        {{ return(source_batches(table_name)) }}
+    {%- endif -%}
     {%- set folder = var('raw_path').rstrip('/') -%}
     {%- if not execute -%}
         {{ return([(folder ~ '/raw_' ~ table_name ~ '.' ~ raw_format(), 'parse-time')]) }}
@@ -76,6 +213,18 @@
     {%- endif -%}
     {%- set batches = [] -%}
     {%- for path, batch_id in listed -%}{%- do batches.append((path, batch_id)) -%}{%- endfor -%}
+    {{ return(batches) }}
+{%- endmacro %}
+
+
+{#- (batch id, batch id) of every batch of a raw source table the loader wrote. -#}
+{% macro source_batches(table_name) -%}
+    {%- if not execute or not source_has_batches(table_name) -%}
+        {{ return([('source:raw_' ~ table_name, 'source:raw_' ~ table_name)]) }}
+    {%- endif -%}
+    {%- set listed = run_query('select distinct _raw_file from ' ~ raw_source_relation(table_name) ~ ' order by 1') -%}
+    {%- set batches = [] -%}
+    {%- for batch_id in listed.columns[0].values() -%}{%- do batches.append((batch_id, batch_id)) -%}{%- endfor -%}
     {{ return(batches) }}
 {%- endmacro %}
 
@@ -115,7 +264,16 @@
     missing optional columns are listed.
 -#}
 {% macro check_raw_inputs() -%}
-    {%- if execute and var('raw_path', none) -%}
+    {%- if execute and raw_input() == 'source' -%}
+        {%- set problems = [] -%}
+        {%- for table_name in raw_table_names() -%}
+            {%- do problems.extend(source_problems(table_name)) -%}
+        {%- endfor -%}
+        {%- if problems -%}
+            {{ exceptions.raise_compiler_error("raw input check failed (" ~ problems | length ~ " problem"
+                ~ ("s" if problems | length > 1 else "") ~ "):\n  " ~ problems | join("\n  ")) }}
+        {%- endif -%}
+    {%- elif execute and raw_input() == 'files' -%}
         {%- set problems = [] -%}
         {%- for table_name in raw_table_names() -%}
             {%- set batches = raw_batches(table_name, required=false) -%}

@@ -54,17 +54,26 @@
 {%- endmacro %}
 
 
+{#- True when every run re-reads the whole raw table: seeds, and source tables without the
+    loader's batch columns. -#}
+{% macro raw_is_single_batch(table_name) -%}
+    {%- set mode = raw_input() -%}
+    {{ return(mode == 'seeds' or (mode == 'source' and not source_has_batches(table_name))) }}
+{%- endmacro %}
+
+
 {#- Select body: the raw rows of batches not loaded yet, with _raw_file, _raw_row, _is_malformed. -#}
 {% macro raw_source(table_name) -%}
-    {%- set raw_path = var('raw_path', none) -%}
     {%- set seed_relation = ref('raw_' ~ table_name) -%}
-    {%- if not raw_path %}
+    {%- if raw_input() == 'seeds' %}
     select
         seed_rows.*,
         'seed:raw_{{ table_name }}' as _raw_file,
         row_number() over () as _raw_row,
         false as _is_malformed
     from {{ seed_relation }} as seed_rows
+    {%- elif raw_is_single_batch(table_name) %}
+    {{ source_rows_select(table_name) }}
     {%- else -%}
         {%- set batches = raw_batches(table_name) -%}
         {%- set loaded = loaded_batches() -%}
@@ -75,15 +84,19 @@
         {%- endfor -%}
         {%- set new_batches = [] -%}
         {%- for path, batch_id in batches -%}
-            {#- After a replaced file the pre-hook empties the table: every batch is new. -#}
+            {#- After a replaced batch the pre-hook empties the table: every batch is new. -#}
             {%- if replaced or batch_id not in loaded -%}{%- do new_batches.append((path, batch_id)) -%}{%- endif -%}
-        {%- endfor %}
+        {%- endfor -%}
+        {%- if raw_input() == 'source' %}
+    {{ source_rows_select(table_name, new_batches | map('last') | list) }}
+        {%- else %}
     select * from (
         {{ raw_files_select(table_name, new_batches if new_batches else [batches[0]]) }}
     ) as raw_files
-    {%- if not new_batches %}
+            {%- if not new_batches %}
     where 1 = 0
-    {%- endif %}
+            {%- endif %}
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}
 
@@ -91,8 +104,7 @@
 {#- Pre-hook: start from an empty table when the loaded batches can no longer be trusted. -#}
 {% macro reset_base_if_raw_replaced(table_name) -%}
     {%- if execute and is_incremental() -%}
-        {%- set raw_path = var('raw_path', none) -%}
-        {%- if not raw_path -%}
+        {%- if raw_is_single_batch(table_name) -%}
             delete from {{ this }}
         {%- else -%}
             {%- set current = raw_batches(table_name) | map('last') | list -%}
@@ -101,7 +113,7 @@
                 {%- if batch_id not in current -%}{%- do replaced.append(batch_id) -%}{%- endif -%}
             {%- endfor -%}
             {%- if replaced -%}
-                {{ log("raw_" ~ table_name ~ ": " ~ replaced | length ~ " loaded file(s) replaced or removed; reloading every batch", info=true) }}
+                {{ log("raw_" ~ table_name ~ ": " ~ replaced | length ~ " loaded batch(es) replaced or removed; reloading every batch", info=true) }}
                 delete from {{ this }}
             {%- else -%}
                 select 1 as no_reset
@@ -116,20 +128,33 @@
 {#-
     Select body: `relation` (the new rows, parsed) plus, on an incremental run, the rows
     already in this table for the same keys, and for any extra condition `also_when` (SQL on
-    the alias loaded_rows). Stored rows carry the derived columns in `derived_columns`, which are
-    recomputed, so they are left out. The trimmed texts <column>_text of `text_columns` are
-    not stored (final_columns leaves them out): they are re-read from the stored raw_record,
-    which holds every raw value as it arrived. The union is by column name.
+    the alias loaded_rows). `columns` are the columns the model stores (stored_column_list),
+    both sides select them by name, in that order. Of those, `derived_columns` are computed
+    after this step, so they are left out here. The trimmed texts <column>_text of
+    `text_columns` are not stored: for stored rows they are re-read from raw_record, which
+    holds every raw value as it arrived.
 -#}
-{% macro with_prior_versions(relation, key_columns, derived_columns=[], also_when=none, text_columns=[]) -%}
-    {%- if is_incremental() -%}
-        {%- set stored_only = derived_columns + ['row_status', 'reject_reason', 'reject_reasons', '_classified_at'] %}
-    select * from {{ relation }}
-    {{ union_all_by_name() }}
+{% macro with_prior_versions(relation, key_columns, columns, derived_columns=[], also_when=none, text_columns=[]) -%}
+    {%- set carried = [] -%}
+    {%- for column in columns -%}
+        {%- if column not in derived_columns -%}{%- do carried.append(column) -%}{%- endif -%}
+    {%- endfor %}
     select
-        {{ star_except('loaded_rows', stored_only) }}
-        {%- for column in text_columns %},
-        {{ clean_text(raw_record_value('loaded_rows.raw_record', column)) }} as {{ column }}_text
+        {%- for column in carried %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in text_columns %}
+        {{ column }}_text{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+    {%- if is_incremental() %}
+    union all
+    select
+        {%- for column in carried %}
+        loaded_rows.{{ column }},
+        {%- endfor %}
+        {%- for column in text_columns %}
+        {{ clean_text(raw_record_value('loaded_rows.raw_record', column)) }} as {{ column }}_text{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ this }} as loaded_rows
     where
@@ -144,16 +169,12 @@
         {%- if also_when %}
         or {{ also_when }}
         {%- endif %}
-    {%- else %}
-    select * from {{ relation }}
     {%- endif %}
 {%- endmacro %}
 
 
-{#-
-    The trimmed raw text of each column in `columns`, as <column>_text: what the row checks
-    test ("empty" vs "unparseable"). Work columns of the run only; the table keeps raw_record.
--#}
+{#- The text columns of the run: the trimmed raw text of each column in `columns`, as
+    <column>_text, which the row checks test ("empty" vs "unparseable"). -#}
 {% macro raw_texts(columns) -%}
     {%- for column in columns %}
         {{ clean_text(column) }} as {{ column }}_text{{ ',' if not loop.last }}
@@ -161,58 +182,17 @@
 {%- endmacro %}
 
 
-{#- The columns a base model stores: the classified rows without work and _text columns. -#}
-{% macro stored_columns(relation, text_columns) -%}
-    {%- set dropped = classification_work_columns() -%}
-    {%- for column in text_columns -%}{%- do dropped.append(column ~ '_text') -%}{%- endfor -%}
-    {{ star_except(relation, dropped) }}
+{#- The columns a base model stores, in table order: the batch key and malformed flag, the
+    model's own columns (`columns`, with raw_record where the model puts it), then the row
+    status columns that final adds. -#}
+{% macro stored_column_list(columns) -%}
+    {{ return(['_raw_file', '_raw_row', '_is_malformed'] + columns) }}
 {%- endmacro %}
 
 
-{% macro union_all_by_name() -%}
-    {{ adapter.dispatch('union_all_by_name', 'cs_kpi')() }}
-{%- endmacro %}
-
-{% macro duckdb__union_all_by_name() -%}
-    union all by name
-{%- endmacro %}
-
-{% macro snowflake__union_all_by_name() -%}
-    union all by name
-{%- endmacro %}
-
-{% macro default__union_all_by_name() -%}
-    {{ exceptions.raise_compiler_error("union_all_by_name needs a dispatch for " ~ target.type) }}
-{%- endmacro %}
-
-
-{#- Every column of a CTE but the named ones. -#}
-{% macro star_except(relation, columns) -%}
-    {{ adapter.dispatch('star_except', 'cs_kpi')(relation, columns) }}
-{%- endmacro %}
-
-{% macro duckdb__star_except(relation, columns) -%}
-    {{ relation }}.* exclude ({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro snowflake__star_except(relation, columns) -%}
-    {{ relation }}.* exclude ({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro bigquery__star_except(relation, columns) -%}
-    {{ relation }}.* except ({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro default__star_except(relation, columns) -%}
-    {{ exceptions.raise_compiler_error("star_except needs a dispatch for " ~ target.type) }}
-{%- endmacro %}
-
-
-{#- The columns classify_rows adds for its own use: left out of the base tables. -#}
-{% macro classification_work_columns() -%}
-    {{ return([
-        'row_fingerprint', 'pre_reject_reason', 'version_rank', 'kept_fingerprint',
-        'has_conflicting_versions', 'dedup_status', 'dedup_reject_reason', 'check_reason',
-        'check_reasons',
-    ]) }}
+{#- Comma-separated select list of `columns` from `relation`. -#}
+{% macro select_columns(relation, columns) -%}
+    {%- for column in columns %}
+        {{ relation }}.{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}

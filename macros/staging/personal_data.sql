@@ -18,6 +18,29 @@
     sha256((select salt from {{ pii_salt_relation() }}) || lower({{ clean_text(column_name) }}))
 {%- endmacro %}
 
+{#- sha256 of the UTF-8 bytes as lower-case hex, as DuckDB's sha256 (dbt.hash is md5). -#}
 {% macro default__hash_pii(column_name) -%}
-    {{ dbt.hash("(select salt from " ~ pii_salt_relation() ~ ") || lower(" ~ clean_text(column_name) ~ ")") }}
+    encode(sha256(convert_to((select salt from {{ pii_salt_relation() }}) || lower({{ clean_text(column_name) }}), 'UTF8')), 'hex')
+{%- endmacro %}
+
+
+{#-
+    on-run-start on a server warehouse: the salt table must exist before any model hashes.
+    When it is missing and CS_KPI_PII_SALT is not set, the server makes a random salt itself
+    (gen_random_uuid, PostgreSQL 13+), so no secret is ever part of SQL text or a log. A salt
+    from CS_KPI_PII_SALT is written by `python -m cs_kpi.load` (cs_kpi/loader.py), never by dbt.
+    DuckDB's plugin writes the table when the warehouse opens (cs_kpi/dbt_plugin.py).
+-#}
+{% macro ensure_pii_salt() -%}
+    {%- if execute and target.type != 'duckdb' -%}
+        {%- set found = run_query("select count(*) from information_schema.tables where table_schema = 'cs_kpi_meta' and table_name = 'pii_salt'").columns[0].values()[0] -%}
+        {%- if found == 0 -%}
+            {%- if env_var('CS_KPI_PII_SALT', '') -%}
+                {{ exceptions.raise_compiler_error("CS_KPI_PII_SALT is set but this warehouse has no salt table yet: run `python -m cs_kpi.load --salt-only` (or a load) once to store it in cs_kpi_meta.pii_salt") }}
+            {%- endif -%}
+            {%- do run_query("create schema if not exists cs_kpi_meta") -%}
+            {%- do run_query("create table cs_kpi_meta.pii_salt as select replace(cast(gen_random_uuid() as text), '-', '') || replace(cast(gen_random_uuid() as text), '-', '') as salt") -%}
+            {{ log("cs_kpi: CS_KPI_PII_SALT is not set; the server made a random salt for hashing personal data in cs_kpi_meta.pii_salt (keep the table to keep hashes stable)", info=true) }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

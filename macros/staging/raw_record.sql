@@ -20,8 +20,25 @@
     ) as varchar)
 {%- endmacro %}
 
+{#- The same text as DuckDB's json_object, built by hand: '{"a":"x","b":null}' (no spaces,
+    keys in column order), each value escaped by the engine's own JSON text function. -#}
 {% macro default__raw_record(columns, personal_columns) -%}
-    {{ exceptions.raise_compiler_error("raw_record is implemented for DuckDB only; add a dispatch for " ~ target.type) }}
+    '{'
+    {%- for column in columns %}
+    || '"{{ column }}":' || coalesce({{ json_text(hash_pii(column) if column in personal_columns else "cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")") }}, 'null')
+    {{- " || ','" if not loop.last }}
+    {%- endfor %}
+    || '}'
+{%- endmacro %}
+
+
+{#- A text value as a JSON string literal ("a\"b"), NULL for NULL. -#}
+{% macro json_text(expression) -%}
+    {{ adapter.dispatch('json_text', 'cs_kpi')(expression) }}
+{%- endmacro %}
+
+{% macro default__json_text(expression) -%}
+    cast(to_json({{ expression }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 
@@ -35,5 +52,9 @@
 {%- endmacro %}
 
 {% macro default__raw_record_value(record, column) -%}
-    {{ exceptions.raise_compiler_error("raw_record_value is implemented for DuckDB only; add a dispatch for " ~ target.type) }}
+    (cast({{ record }} as json) ->> '{{ column }}')
+{%- endmacro %}
+
+{% macro spark__raw_record_value(record, column) -%}
+    get_json_object({{ record }}, '$.{{ column }}')
 {%- endmacro %}

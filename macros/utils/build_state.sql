@@ -17,11 +17,12 @@
         {%- set raw_path = var('raw_path', none) -%}
         {%- do run_query("create schema if not exists cs_kpi_meta") -%}
         {{ check_zone_unchanged() }}
+        {%- do run_query("drop table if exists " ~ build_state_relation()) -%}
         {%- do run_query(
-            "create or replace table " ~ build_state_relation() ~ " as select "
+            "create table " ~ build_state_relation() ~ " as select "
             ~ sql_string(invocation_id) ~ " as invocation_id, "
-            ~ (sql_string(raw_path.rstrip('/')) if raw_path else "'seeds'") ~ " as raw_input, "
-            ~ (sql_string(raw_format()) if raw_path else "'seed'") ~ " as raw_format, "
+            ~ (sql_string(raw_path.rstrip('/')) if raw_path else ("'source:" ~ var('raw_schema', 'raw') ~ "'" if raw_input() == 'source' else "'seeds'")) ~ " as raw_input, "
+            ~ (sql_string(raw_format()) if raw_path else ("'table'" if raw_input() == 'source' else "'seed'")) ~ " as raw_format, "
             ~ sql_string(reporting_timezone()) ~ " as reporting_timezone, "
             ~ "'running' as status, "
             ~ "cast(null as bigint) as failed_nodes") -%}
@@ -44,7 +45,7 @@
     stops and asks for --full-refresh (a seed-fed build rebuilds everything anyway).
 -#}
 {% macro check_zone_unchanged() -%}
-    {%- if var('raw_path', none) and not flags.FULL_REFRESH -%}
+    {%- if raw_input() != 'seeds' and not flags.FULL_REFRESH -%}
         {%- set existing = run_query("select count(*) from information_schema.columns where table_schema = "
             ~ "'cs_kpi_meta' and table_name = 'build_state' and column_name = 'reporting_timezone'") -%}
         {%- if existing.columns[0].values()[0] > 0 -%}

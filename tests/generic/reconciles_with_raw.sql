@@ -9,7 +9,7 @@ with
 
 raw_rows as (
 
-    select count(*) as row_count from {{ raw_relation(raw_table) }}
+    select count(*) as row_count from {{ raw_relation(raw_table) }} as raw_input_rows
 
 ),
 

@@ -8,10 +8,15 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
+
+from cs_kpi.datagen.batches import split
 
 PROJECT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
+# Arrival cuts of the incremental history: four batches.
+CUTS = [pd.Timestamp(d, tz="UTC") for d in ("2026-01-01", "2026-04-01", "2026-07-01")]
 
 
 def dbt(args: list[str], database: Path, raw_dir: Path | None = None,
@@ -69,3 +74,22 @@ def built_from_csv(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory
 def read_table(database: Path, relation: str):
     with duckdb.connect(str(database), read_only=True) as con:
         return con.sql(f"select * from {relation}").df()
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A data set and the same rows cut into four arrival batches (5 % of rows one batch late)."""
+    root = tmp_path_factory.mktemp("incremental")
+    raw = generate(root / "raw", scale=0.3, seed=99)
+    batches = root / "batches"
+    counts = split(raw, batches, CUTS, "csv", late_share=0.05)
+    assert all(sum(per_batch) == len(pd.read_csv(raw / f"raw_{name}.csv", dtype=str))
+               for name, per_batch in counts.items()), "every raw row is in exactly one batch"
+    assert sum(counts["tickets"][1:]) > 0 and sum(counts["orders"][1:]) > 0
+    return raw, batches
+
+
+def batch_files(batches: Path, number: int) -> list[Path]:
+    if number == 0:
+        return sorted(p for p in batches.glob("raw_*.csv") if "__" not in p.name)
+    return sorted(batches.glob(f"raw_*__{number:02d}_*.csv"))

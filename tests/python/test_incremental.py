@@ -9,12 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pytest
-from conftest import dbt, generate
+from conftest import CUTS, batch_files, dbt
 
-from cs_kpi.datagen.batches import split
-
-CUTS = [pd.Timestamp(d, tz="UTC") for d in ("2026-01-01", "2026-04-01", "2026-07-01")]
 # load bookkeeping, differs by design
 IGNORED = {"_raw_file", "_raw_row", "_classified_at", "_computed_at"}
 
@@ -59,25 +55,6 @@ def assert_same_tables(expected: Path, actual: Path) -> None:
                 f"{name} differs:\n full:        {row}\n incremental: {other_row}"
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A data set and the same rows cut into four arrival batches (5 % of rows one batch late)."""
-    root = tmp_path_factory.mktemp("incremental")
-    raw = generate(root / "raw", scale=0.3, seed=99)
-    batches = root / "batches"
-    counts = split(raw, batches, CUTS, "csv", late_share=0.05)
-    assert all(sum(per_batch) == len(pd.read_csv(raw / f"raw_{name}.csv", dtype=str))
-               for name, per_batch in counts.items()), "every raw row is in exactly one batch"
-    assert sum(counts["tickets"][1:]) > 0 and sum(counts["orders"][1:]) > 0
-    return raw, batches
-
-
-def _batch_files(batches: Path, number: int) -> list[Path]:
-    if number == 0:
-        return sorted(p for p in batches.glob("raw_*.csv") if "__" not in p.name)
-    return sorted(batches.glob(f"raw_*__{number:02d}_*.csv"))
-
-
 def test_batch_by_batch_equals_full_refresh(history: tuple[Path, Path], tmp_path: Path) -> None:
     raw, batches = history
     full = tmp_path / "full" / "cs_kpi.duckdb"
@@ -89,7 +66,7 @@ def test_batch_by_batch_equals_full_refresh(history: tuple[Path, Path], tmp_path
     incremental = tmp_path / "incremental" / "cs_kpi.duckdb"
     incremental.parent.mkdir()
     for number in range(len(CUTS) + 1):
-        for path in _batch_files(batches, number):
+        for path in batch_files(batches, number):
             shutil.copy(path, landing / path.name)
         dbt(["run"], incremental, raw_dir=landing)
     with duckdb.connect(str(incremental), read_only=True) as con:
@@ -119,7 +96,7 @@ def test_a_late_invalid_version_removes_the_key_from_the_facts(
     _, batches = history
     landing = tmp_path / "landing"
     landing.mkdir()
-    for path in _batch_files(batches, 0):
+    for path in batch_files(batches, 0):
         shutil.copy(path, landing / path.name)
     database = tmp_path / "cs_kpi.duckdb"
     dbt(["run", "--select", "+fct_tickets"], database, raw_dir=landing)

@@ -25,7 +25,8 @@ with
 
     select
         '{{ raw_table }}' as raw_table,
-        (select count(*) from {{ raw_relation(raw_table) }}) as raw_rows,
+        -- the alias is unused, but PostgreSQL requires one on a subquery in FROM
+        (select count(*) from {{ raw_relation(raw_table) }} as raw_input_rows) as raw_rows,  -- noqa: AL05
         (select count(*) from {{ ref(staging_model) }}) as staging_rows,
         count(*) as classified_rows,
         -- coalesce: a header-only file has no rows, and a sum over no rows is NULL

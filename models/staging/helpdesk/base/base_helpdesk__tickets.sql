@@ -12,6 +12,12 @@
     'created_at', 'first_response_at', 'resolved_at', 'agent_replies', 'reopened_count',
     'handle_seconds', 'updated_at',
 ] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'ticket_id', 'customer_id', 'agent_id', 'channel', 'category', 'priority', 'status',
+    'raw_record', 'created_at', 'first_response_at', 'resolved_at', 'updated_at', 'agent_replies',
+    'reopened_count', 'handle_seconds',
+]) -%}
 {%- set checks = required_checks(['status', 'created_at'])
     + category_checks({
         'channel': ['email', 'chat', 'web', 'social'],
@@ -78,7 +84,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['ticket_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['ticket_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -91,7 +97,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

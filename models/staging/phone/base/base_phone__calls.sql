@@ -12,6 +12,12 @@
     'ended_at', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'disposition', 'ticket_id',
     'quality_score',
 ] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'call_id', 'customer_id', 'agent_id', 'direction', 'category', 'disposition', 'ticket_id',
+    'raw_record', 'started_at', 'answered_at', 'ended_at', 'talk_seconds', 'hold_seconds',
+    'wrap_seconds', 'quality_score',
+]) -%}
 {%- set checks = required_checks(['direction', 'started_at', 'ended_at'])
     + category_checks({
         'direction': ['inbound', 'outbound'],
@@ -78,7 +84,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['call_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['call_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -91,7 +97,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

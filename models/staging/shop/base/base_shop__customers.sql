@@ -8,6 +8,11 @@
     'customer_id', 'full_name', 'email', 'phone', 'country', 'segment', 'signup_at',
     'churned_at', 'updated_at',
 ] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'customer_id', 'email_hash', 'phone_hash', 'country_code', 'segment', 'raw_record',
+    'signup_at', 'churned_at', 'updated_at',
+]) -%}
 {%- set personal_columns = ['full_name', 'email', 'phone'] -%}
 {%- set checks = required_checks(['signup_at'])
     + category_checks({'segment': ['consumer', 'smb', 'enterprise']})
@@ -53,7 +58,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['customer_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['customer_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -66,7 +71,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

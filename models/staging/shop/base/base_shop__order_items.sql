@@ -5,6 +5,11 @@
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
 {%- set text_columns = ['product_id', 'quantity', 'unit_price'] -%}
 {%- set raw_columns = ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'order_id', 'line_number', 'product_id', 'raw_record', 'quantity', 'unit_price', 'order_state',
+    'product_state',
+]) -%}
 {%- set checks = required_checks(['product_id', 'quantity', 'unit_price'])
     + unparseable_checks(['quantity'], 'integer')
     + unparseable_checks(['unit_price'], 'decimal')
@@ -82,7 +87,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['order_id', 'line_number'], text_columns=text_columns,
+    {{ with_prior_versions('parsed', ['order_id', 'line_number'], columns, text_columns=text_columns,
         derived_columns=['order_state', 'product_state'], also_when=reclassified_parents) }}
 
 ),
@@ -119,7 +124,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

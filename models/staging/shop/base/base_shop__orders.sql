@@ -5,6 +5,10 @@
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
 {%- set text_columns = ['customer_id', 'ordered_at', 'status', 'updated_at'] -%}
 {%- set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'status', 'updated_at'] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'order_id', 'customer_id', 'status', 'raw_record', 'ordered_at', 'updated_at',
+]) -%}
 {%- set checks = required_checks(['customer_id', 'ordered_at', 'status'])
     + category_checks({'status': ['completed', 'cancelled', 'refunded']})
     + unparseable_checks(['ordered_at'], 'timestamp')
@@ -45,7 +49,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['order_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['order_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -58,7 +62,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

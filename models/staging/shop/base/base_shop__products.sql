@@ -5,6 +5,10 @@
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
 {%- set text_columns = ['product_line', 'tier', 'list_price'] -%}
 {%- set raw_columns = ['product_id', 'product_name', 'product_line', 'tier', 'list_price'] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'product_id', 'product_name', 'product_line', 'raw_record', 'tier', 'list_price',
+]) -%}
 {%- set checks = required_checks(['product_line', 'tier'])
     + unparseable_checks(['tier'], 'integer')
     + unparseable_checks(['list_price'], 'decimal')
@@ -46,7 +50,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['product_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['product_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -59,7 +63,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -8,6 +8,11 @@
     'response_id', 'customer_id', 'ticket_id', 'call_id', 'channel', 'submitted_at',
     'nps_score', 'csat_score', 'ces_score', 'comment',
 ] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'response_id', 'customer_id', 'ticket_id', 'call_id', 'channel', 'comment', 'raw_record',
+    'submitted_at', 'nps_score', 'csat_score', 'ces_score',
+]) -%}
 {%- set checks = required_checks(['submitted_at'])
     + category_checks({'channel': ['email', 'sms', 'in_app', 'web']})
     + unparseable_checks(['submitted_at'], 'timestamp')
@@ -55,7 +60,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['response_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['response_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -68,7 +73,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

@@ -5,6 +5,10 @@
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
 {%- set text_columns = ['agent_id', 'shift_start', 'shift_end'] -%}
 {%- set raw_columns = ['shift_id', 'agent_id', 'shift_start', 'shift_end'] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'shift_id', 'agent_id', 'raw_record', 'shift_start', 'shift_end',
+]) -%}
 {%- set checks = required_checks(['agent_id', 'shift_start', 'shift_end'])
     + unparseable_checks(['shift_start', 'shift_end'], 'timestamp')
     + [('shift_end <= shift_start', 'shift_end_not_after_start')]
@@ -44,7 +48,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['shift_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['shift_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -57,7 +61,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified

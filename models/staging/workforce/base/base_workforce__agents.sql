@@ -5,6 +5,10 @@
 {#- Raw columns whose trimmed text (<column>_text) the checks test; not stored. -#}
 {%- set text_columns = ['hourly_cost', 'hired_at'] -%}
 {%- set raw_columns = ['agent_id', 'agent_name', 'team', 'hourly_cost', 'hired_at'] -%}
+{#- What the model stores, in table order (+ row_status, reject_reason(s), _classified_at). -#}
+{%- set columns = stored_column_list([
+    'agent_id', 'agent_name', 'team', 'raw_record', 'hourly_cost', 'hired_at',
+]) -%}
 {%- set checks = unparseable_checks(['hourly_cost'], 'decimal')
     + unparseable_checks(['hired_at'], 'timestamp')
     + range_checks({'hourly_cost': [0, none]})
@@ -45,7 +49,7 @@ parsed as (
 
 to_classify as (
 
-    {{ with_prior_versions('parsed', ['agent_id'], text_columns=text_columns) }}
+    {{ with_prior_versions('parsed', ['agent_id'], columns, text_columns=text_columns) }}
 
 ),
 
@@ -58,7 +62,7 @@ classified as (
 final as (
 
     select
-        {{ stored_columns('classified', text_columns) }},
+        {{ select_columns('classified', columns) }},
         {{ row_status_columns() }},
         {{ classified_at() }} as _classified_at
     from classified
