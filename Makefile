@@ -10,64 +10,81 @@ SHELL := /bin/bash
 QUIET_EXIT := 2>&1 | grep --line-buffered -v -E 'nanobind|leaked (function|instance|type|types|functions|instances)|skipped remainder|refleaks'
 GATE_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --raw-format $(or $(FORMAT),csv))
 INPUT_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv))
+TARGET_ARGS := $(if $(TARGET),--target $(TARGET))
+# TARGET=postgres without PGHOST: the libpq variables of the local server (scripts/pg_cluster.sh).
+PG_ENV := $(if $(filter postgres,$(TARGET)),test -n "$$PGHOST" || eval "$$(scripts/pg_cluster.sh env)";)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The stamp changes with the requirements and with how they are installed (SETUP_VERSION).
-SETUP_VERSION := 3
-STAMP := $(VENV)/.installed-$(shell (cat requirements.txt; echo $(SETUP_VERSION)) | md5sum | cut -c1-12)
+SETUP_VERSION := 4
+STAMP := $(VENV)/.installed-$(shell (cat requirements.txt pyproject.toml; echo $(SETUP_VERSION)) | md5sum | cut -c1-12)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)
 
 DBT := $(BIN)/dbt
+# The project's command line (cs_kpi/cli.py): `.venv/bin/cs-kpi --help`.
+CS_KPI := $(BIN)/cs-kpi
 SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
 .PHONY: setup build check summary validate publish dashboard browser test lint pytest dbt-test gate-check \
-	postgres postgres-stop \
+	postgres postgres-stop help \
 	seeds generate build-scale bench clean
 
+## Set up .venv: the pinned requirements and the project (the cs-kpi command).
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+## This list: every target with its ## comment.
+help:
+	@awk '/^## /{ doc = doc (doc ? "\n                   " : "") substr($$0, 4); next } \
+	     /^[a-z][a-z-]*:/{ if (doc) { split($$0, t, ":"); printf "  make %-11s %s\n", t[1], doc } } \
+	     { doc = "" }' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	@# Bytecode is compiled at install (pip does this by default, uv does not): without it every
 	@# dbt process re-compiles dbt from source when PYTHONDONTWRITEBYTECODE is set, as on this
 	@# CI machine: importing dbt took 7.3-7.7 s instead of 3.3-3.7 s (measured back to back).
 	@$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
+	@# The project itself, editable: the `cs-kpi` command (cs_kpi/cli.py).
+	@$(BIN)/uv pip install --quiet --no-deps --python $(BIN)/python -e .
 	@mkdir -p warehouse/tmp
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "environment ready in $(VENV)"
 
 ## Run the pipeline on the committed seeds (or RAW_PATH=DIR [FORMAT=parquet]): preflight,
 ## build + tests, summary, data-quality gate, publish for BI tools, dashboard.
+## TARGET=postgres: the same on PostgreSQL (the libpq variables, else the local server of
+## scripts/pg_cluster.sh: `make postgres` starts one).
 build: setup
-	@$(BIN)/python -m cs_kpi.pipeline $(INPUT_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(QUIET_EXIT)
+	@$(PG_ENV) $(CS_KPI) build $(INPUT_ARGS) $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(QUIET_EXIT)
 
 ## Check a raw folder before building: make check RAW_PATH=DIR [FORMAT=parquet]
 check: setup
 	@test -n "$(RAW_PATH)" || { echo "usage: make check RAW_PATH=DIR [FORMAT=parquet]" >&2; exit 2; }
-	@$(BIN)/python -m cs_kpi.preflight --raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
+	@$(CS_KPI) check --raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
+## What the last build did: where every raw row went, reject reasons, headline KPIs.
 summary:
-	@$(BIN)/python -m cs_kpi.summary $(QUIET_EXIT)
+	@$(CS_KPI) summary $(QUIET_EXIT)
 
 ## The data-quality gate (Great Expectations) on the built warehouse, with Data Docs HTML.
 validate:
-	$(BIN)/python -m cs_kpi.quality.gate $(GATE_ARGS) $(QUIET_EXIT)
+	$(CS_KPI) validate $(GATE_ARGS) $(QUIET_EXIT)
 
 ## Write-audit-publish: copy the marts to warehouse/published/ (read-only DuckDB file + Parquet),
 ## only if the gate passed on exactly this warehouse; atomic swap, readers are never blocked.
 publish:
-	@$(BIN)/python -m cs_kpi.publish $(QUIET_EXIT)
+	@$(CS_KPI) publish $(QUIET_EXIT)
 
 ## Re-render the static dashboard from the published data alone.
 dashboard:
-	@$(BIN)/python -m cs_kpi.dashboard $(QUIET_EXIT)
+	@$(CS_KPI) dashboard $(QUIET_EXIT)
 
 ## Debian's chromium for the dashboard's browser test. Required in CI; elsewhere the test is
 ## skipped when it cannot be installed.
@@ -85,45 +102,51 @@ browser:
 test: setup browser postgres lint dbt-test gate-check pytest
 
 ## A throw-away PostgreSQL server on 127.0.0.1 (scripts/pg_cluster.sh; Debian's package is
-## installed if absent). Its libpq variables: eval "$$(scripts/pg_cluster.sh env)"
+## installed if absent). Its libpq variables: eval "$(scripts/pg_cluster.sh env)"
 postgres:
 	@scripts/pg_cluster.sh start >/dev/null
 
+## Stop the throw-away PostgreSQL server and delete its files.
 postgres-stop:
 	@scripts/pg_cluster.sh stop
 
+## dbt build on the seeds (every data test and unit test), then dbt docs generate.
 dbt-test:
 	$(DBT) build --fail-fast
 	$(DBT) docs generate --quiet
 
+## ruff on the Python, sqlfluff on models and tests.
 lint:
 	$(BIN)/ruff check cs_kpi tests scripts bench
 	@# An empty in-memory warehouse, so the dbt templater renders the first-build branch of the
 	@# incremental models on a laptop after `make build` exactly as in CI.
 	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests --processes 2 $(QUIET_EXIT)
 
+## The data-quality gate on the seeds build, without Data Docs.
 gate-check:
-	$(BIN)/python -m cs_kpi.quality.gate --no-docs $(QUIET_EXIT)
+	$(CS_KPI) validate --no-docs $(QUIET_EXIT)
 
+## The Python tests (tests/python).
 pytest:
 	$(BIN)/pytest -q tests/python $(QUIET_EXIT)
 
 ## Regenerate the committed seeds (scale 1) from the generator.
 seeds: setup
-	$(BIN)/python -m cs_kpi.datagen --scale 1 --out seeds
+	$(CS_KPI) generate --scale 1 --out seeds
 
 ## Larger data outside git: make generate SCALE=10 [FORMAT=parquet]
 generate: setup
-	$(BIN)/python -m cs_kpi.datagen --scale $(SCALE) --out $(DATA_DIR) --format $(or $(FORMAT),csv)
+	$(CS_KPI) generate --scale $(SCALE) --out $(DATA_DIR) --format $(or $(FORMAT),csv)
 
 ## Build on generated data: make build-scale SCALE=10
 build-scale: generate
-	@$(BIN)/python -m cs_kpi.pipeline --raw-path "$(DATA_DIR)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
+	@$(CS_KPI) build --raw-path "$(DATA_DIR)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
-## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet]
 SCALES ?= 1 10 100
+## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet] [POSTGRES=1]
 bench: setup
-	$(BIN)/python -m bench.run --scales $(SCALES) --format $(or $(FORMAT),parquet) $(QUIET_EXIT)
+	$(CS_KPI) bench --scales $(SCALES) --format $(or $(FORMAT),parquet) $(if $(POSTGRES),--postgres) $(QUIET_EXIT)
 
+## Delete build outputs and the local warehouse (not the generated data).
 clean:
 	rm -rf target logs warehouse/*.duckdb* warehouse/*.gate.json warehouse/tmp warehouse/published warehouse/screenshots

@@ -13,7 +13,11 @@ For each scale, in one run on this machine:
   (d) the Great Expectations gate (checks only, no Data Docs);
   (e) append the held-back day and run ``dbt run`` again (incremental);
   (f) the floor: ``bench/floor.sql``, the nine contracted marts from the same raw files by one
-      hand-written DuckDB script, no dbt; its marts are compared with dbt's.
+      hand-written DuckDB script, no dbt; its marts are compared with dbt's;
+  (g) with ``--postgres`` (a server from the libpq variables or ``scripts/pg_cluster.sh``):
+      the same files loaded into a fresh database (``cs_kpi.load``) and the full ``dbt run
+      --target postgres``, then the held-back day loaded and run again. Peak memory there is
+      the dbt client's; the server's work is in the wall time.
 Each step is a child process: wall time, and peak resident memory from the kernel's rusage of
 that child (``os.wait4``). The table is printed and written with the details (slowest models,
 rows per second) to ``<out>/bench-<time>.md`` and ``.json`` (git-ignored).
@@ -103,7 +107,60 @@ def _count_rows(folder: Path, fmt: str) -> int:
                    for f in files)
 
 
-def bench_scale(scale: float, fmt: str, work: Path, log: Path) -> ScaleResult:
+def postgres_env() -> dict[str, str] | None:
+    """The libpq variables of the server to use: the environment's, else the local one."""
+    if os.environ.get("PGHOST"):
+        return {k: v for k, v in os.environ.items() if k.startswith("PG")}
+    printed = subprocess.run([str(PROJECT / "scripts" / "pg_cluster.sh"), "start"],
+                             capture_output=True, text=True)
+    if printed.returncode != 0:
+        return None
+    pairs = [pair for line in printed.stdout.splitlines()
+             for pair in line.removeprefix("export ").split()]
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
+def bench_postgres(result: ScaleResult, root: Path, split_dir: Path, fmt: str,
+                   env: dict[str, str], pg: dict[str, str], log: Path) -> None:
+    import psycopg2
+
+    name = f"cs_kpi_bench_{str(result.scale).replace('.', '_')}"
+    admin = psycopg2.connect(host=pg["PGHOST"], port=pg["PGPORT"], user=pg["PGUSER"],
+                             password=pg.get("PGPASSWORD", ""), dbname=pg["PGDATABASE"])
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"drop database if exists {name} with (force)")
+        cursor.execute(f"create database {name}")
+    pg_env = {**env, **pg, "PGDATABASE": name, "CS_KPI_TARGET": "postgres",
+              "DBT_TARGET_PATH": str(root / "target-pg"), "CS_KPI_PII_SALT": "bench-only-salt"}
+    python, dbt = str(BIN / "python"), str(BIN / "dbt")
+    landing = root / "landing-pg"
+    landing.mkdir()
+    appended = sorted(split_dir.glob(f"raw_*__*.{fmt}"))
+    for path in split_dir.glob(f"raw_*.{fmt}"):
+        if path not in appended:
+            shutil.copy(path, landing / path.name)
+    load = [python, "-m", "cs_kpi.load", "--raw-path", str(landing), "--format", fmt]
+    source_vars = ["--vars", "{raw_input: source}"]
+    try:
+        result.steps["pg load"] = measure(load, pg_env, log)
+        subprocess.run([dbt, "seed", "--quiet", *source_vars], cwd=PROJECT, env=pg_env,
+                       check=True, capture_output=True)
+        result.steps["pg dbt run (full)"] = measure([dbt, "run", "--quiet", *source_vars],
+                                                    pg_env, log)
+        for path in appended:
+            shutil.copy(path, landing / path.name)
+        result.steps["pg load (+1 day)"] = measure(load, pg_env, log)
+        result.steps["pg dbt run (+1 day)"] = measure([dbt, "run", "--quiet", *source_vars],
+                                                      pg_env, log)
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"drop database if exists {name} with (force)")
+        admin.close()
+
+
+def bench_scale(scale: float, fmt: str, work: Path, log: Path,
+                pg: dict[str, str] | None = None) -> ScaleResult:
     result = ScaleResult(scale)
     root = work / f"scale-{scale:g}"
     shutil.rmtree(root, ignore_errors=True)
@@ -158,15 +215,19 @@ def bench_scale(scale: float, fmt: str, work: Path, log: Path) -> ScaleResult:
         differences = differing_rows(floor_db, database)
         equal = sum(1 for bad in differences.values() if bad == 0)
         result.floor_equal_marts = f"{equal}/{len(differences)}"
+    if pg is not None:
+        bench_postgres(result, root, split_dir, fmt, env, pg, log)
     return result
 
 
 def render(results: list[ScaleResult]) -> str:
     steps = list(results[0].steps)
+    with_pg = "pg dbt run (full)" in steps
     lines = ["| scale | raw rows | " + " | ".join(f"{s} s / MB" for s in steps)
              + " | full rows/s | +1 day / full | full / floor | (parse + full) / floor"
-             + " | floor = dbt |",
-             "|---:|---:|" + "---:|" * len(steps) + "---:|---:|---:|---:|---:|"]
+             + " | floor = dbt |" + (" pg full / duckdb full |" if with_pg else ""),
+             "|---:|---:|" + "---:|" * len(steps) + "---:|---:|---:|---:|---:|"
+             + ("---:|" if with_pg else "")]
     for r in results:
         cells = [f"{r.steps[s].seconds:.1f} / {r.steps[s].peak_mb:,.0f}"
                  + ("" if r.steps[s].ok else " FAILED") for s in steps]
@@ -177,7 +238,9 @@ def render(results: list[ScaleResult]) -> str:
         lines.append(f"| {r.scale:g} | {r.raw_rows:,} | " + " | ".join(cells)
                      + f" | {r.raw_rows / full:,.0f} | {100 * inc / full:.0f} %"
                      + f" | {full / floor:.1f}x | {(parse + full) / floor:.1f}x"
-                     + f" | {r.floor_equal_marts} |")
+                     + f" | {r.floor_equal_marts} |"
+                     + (f" {r.steps['pg dbt run (full)'].seconds / full:.1f}x |"
+                        if "pg dbt run (full)" in r.steps else ""))
     lines.append("")
     for r in results:
         lines.append(f"scale {r.scale:g}: appended day = {r.appended_rows:,} raw rows; model time "
@@ -198,14 +261,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=["csv", "parquet"], default="parquet")
     parser.add_argument("--work", type=Path, default=PROJECT / "data" / "bench")
     parser.add_argument("--out", type=Path, default=PROJECT / "bench_results")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also build each scale on PostgreSQL (make bench POSTGRES=1)")
     args = parser.parse_args(argv)
+    pg = postgres_env() if args.postgres else None
+    if args.postgres and pg is None:
+        print("ERROR: --postgres: no PostgreSQL server (scripts/pg_cluster.sh start failed)",
+              file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log = args.out / f"bench-{stamp}.log"
     results = []
     for scale in args.scales:
         print(f"scale {scale:g} ...", flush=True)
-        results.append(bench_scale(scale, args.format, args.work, log))
+        results.append(bench_scale(scale, args.format, args.work, log, pg))
         print(render(results[-1:]), flush=True)
     table = render(results)
     header = (f"Benchmark {stamp}, {os.cpu_count()} cores, raw format {args.format}, "

@@ -1,11 +1,16 @@
 """The whole pipeline on one input: preflight -> dbt build -> summary -> gate -> publish ->
 dashboard, holding the warehouse lock throughout.
 
-``python -m cs_kpi.pipeline [--raw-path DIR [--format csv|parquet]] [--full-refresh]``
+``python -m cs_kpi.pipeline [--raw-path DIR [--format csv|parquet]] [--full-refresh]
+[--target duckdb|postgres]``
 
-Without ``--raw-path`` the input is the committed seeds. Each step runs only when the one
-before it succeeded; the exit code is the failing step's (2: the raw files are unreadable,
-1: build, gate or publish failed or another build holds the warehouse).
+Without ``--raw-path`` the input is the committed seeds. On PostgreSQL (``--target postgres``,
+the server of the libpq variables) the raw folder is first loaded into the schema ``raw``
+(``cs_kpi.load``) and dbt reads it from there; the marts are published as schema ``marts``.
+
+Each step runs only when the one before it succeeded; the exit code is the failing step's
+(2: the raw files are unreadable or the server is unreachable, 1: build, gate or publish
+failed or another build holds the warehouse).
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ import sys
 from pathlib import Path
 
 from cs_kpi import preflight
+from cs_kpi.secrets import ENV_VAR as SALT_ENV_VAR
+from cs_kpi.warehouse import TARGET_ENV, Warehouse, from_path
 from cs_kpi.warehouse_state import LOCK_HELD_ENV, WarehouseBusy, warehouse_lock
-
-DEFAULT_DATABASE = Path(os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb"))
 
 
 def _run(step: str, command: list[str]) -> int:
@@ -28,12 +33,32 @@ def _run(step: str, command: list[str]) -> int:
     return subprocess.run(command, check=False).returncode
 
 
-def run(raw_path: str | None, raw_format: str, full_refresh: bool, database: Path) -> int:
+def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Warehouse) -> int:
     python = sys.executable
     dbt = str(Path(python).with_name("dbt"))
     build = [dbt, "build", "--fail-fast"] + (["--full-refresh"] if full_refresh else [])
-    gate = [python, "-m", "cs_kpi.quality.gate", "--database", str(database)]
-    if raw_path:
+    database = [] if warehouse.kind == "postgres" else ["--database", str(warehouse.path)]
+    gate = [python, "-m", "cs_kpi.quality.gate", *database]
+    if raw_path and warehouse.kind == "postgres":
+        raw_path = os.path.abspath(raw_path)
+        problems, notes = preflight.check(raw_path, raw_format)
+        for note in notes:
+            print(f"note: {note}")
+        if problems:
+            for problem in problems:
+                print(f"ERROR: {problem}", file=sys.stderr)
+            return 2
+        load = [python, "-m", "cs_kpi.load", "--raw-path", raw_path, "--format", raw_format]
+        if _run("load raw files into the raw schema", load) != 0:
+            return 2
+        build += ["--vars", json.dumps({"raw_input": "source"})]
+        gate += ["--raw-path", raw_path, "--raw-format", raw_format]
+    elif warehouse.kind == "postgres":
+        if os.environ.get(SALT_ENV_VAR):
+            salt = [python, "-m", "cs_kpi.load", "--salt-only"]
+            if _run("store the personal-data salt", salt) != 0:
+                return 2
+    elif raw_path:
         raw_path = os.path.abspath(raw_path)
         problems, notes = preflight.check(raw_path, raw_format)
         for note in notes:
@@ -49,9 +74,9 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, database: Pat
               file=sys.stderr)
         return 1
     for step, command in (
-        ("summary", [python, "-m", "cs_kpi.summary", "--database", str(database)]),
+        ("summary", [python, "-m", "cs_kpi.summary", *database]),
         ("data-quality gate", gate),
-        ("publish", [python, "-m", "cs_kpi.publish", "--database", str(database)]),
+        ("publish", [python, "-m", "cs_kpi.publish", *database]),
         ("dashboard", [python, "-m", "cs_kpi.dashboard"]),
     ):
         code = _run(step, command)
@@ -66,12 +91,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw-path", default=None)
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
     parser.add_argument("--full-refresh", action="store_true")
-    parser.add_argument("--database", type=Path, default=DEFAULT_DATABASE)
+    parser.add_argument("--database", type=Path, default=None,
+                        help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb)")
+    parser.add_argument("--target", choices=["duckdb", "postgres"], default=None,
+                        help="warehouse engine (default: CS_KPI_TARGET, else duckdb)")
     args = parser.parse_args(argv)
+    if args.target == "postgres":
+        os.environ[TARGET_ENV] = "postgres"  # dbt's profile and every step below read it
+    elif args.target == "duckdb":
+        os.environ.pop(TARGET_ENV, None)
+    warehouse = from_path(args.database)
+    if warehouse.kind == "postgres" and not os.environ.get("PGHOST"):
+        print("ERROR: --target postgres needs the libpq variables (PGHOST, PGPORT, PGUSER, "
+              "PGPASSWORD, PGDATABASE); for a local throw-away server: "
+              'eval "$(scripts/pg_cluster.sh start)"', file=sys.stderr)
+        return 2
     try:
-        with warehouse_lock(args.database):
+        with warehouse_lock(warehouse):
             os.environ[LOCK_HELD_ENV] = "1"
-            return run(args.raw_path or None, args.format, args.full_refresh, args.database)
+            return run(args.raw_path or None, args.format, args.full_refresh, warehouse)
     except WarehouseBusy as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1

@@ -20,6 +20,10 @@ and only then this step publishes (publish):
 
 It refuses (exit 1, nothing touched) unless ``cs_kpi.quality.gate`` passed on exactly this
 state of the warehouse file (see ``cs_kpi.quality.result``).
+
+On PostgreSQL (CS_KPI_TARGET=postgres) the validated marts become the schema ``marts`` of the
+same database in one transaction (``cs_kpi.publish_postgres``); ``publish.json`` is written
+as for DuckDB.
 """
 
 from __future__ import annotations
@@ -38,10 +42,10 @@ from pathlib import Path
 import duckdb
 
 from cs_kpi.quality.result import fingerprint, gate_result_path, read_gate_result
+from cs_kpi.warehouse import Warehouse, WarehouseError, from_path
 from cs_kpi.warehouse_state import WarehouseBusy, warehouse_lock
 
 PROJECT = Path(__file__).resolve().parents[1]
-DEFAULT_DATABASE = Path(os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb"))
 DEFAULT_PUBLISH_DIR = Path(os.environ.get("CS_KPI_PUBLISH_DIR", "warehouse/published"))
 PUBLISHED_DATABASE = "cs_kpi_bi.duckdb"
 PUBLISHED_SCHEMAS = ("marts",)
@@ -63,7 +67,7 @@ class PublishResult:
     seconds: float
 
 
-def check_gate(database: Path) -> None:
+def check_gate(database: Warehouse | Path) -> None:
     """Raise PublishRefused unless a passed gate checked exactly the current warehouse file."""
     result = read_gate_result(database)
     if result is None:
@@ -161,6 +165,43 @@ def _prune_parquet_versions(parquet_root: Path, current: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_result(publish_dir: Path, result: PublishResult) -> None:
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    manifest = publish_dir / "publish.json"
+    temporary = manifest.with_name(manifest.name + ".tmp")
+    temporary.write_text(json.dumps(asdict(result), indent=2))
+    os.replace(temporary, manifest)
+
+
+def _manifest_path(manifest_path: Path | None) -> Path:
+    target_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT / "target"))
+    return manifest_path or target_path / "manifest.json"
+
+
+def publish_server(warehouse: Warehouse, publish_dir: Path, manifest_path: Path | None = None,
+                   require_gate: bool = True) -> PublishResult:
+    """PostgreSQL: audit check, then the schema swap (cs_kpi.publish_postgres)."""
+    from cs_kpi.publish_postgres import PUBLISHED_SCHEMA, publish_postgres, reporting_timezone
+
+    started = time.perf_counter()
+    if require_gate:
+        check_gate(warehouse)
+    now = datetime.now(UTC)
+    version = "v" + now.strftime("%Y%m%dT%H%M%S%fZ")
+    try:
+        counts = publish_postgres(version, now, warehouse.label, reporting_timezone(),
+                                  _descriptions(_manifest_path(manifest_path)))
+    except RuntimeError as refused:
+        raise PublishRefused(str(refused)) from None
+    result = PublishResult(
+        version=version, published_at=now.isoformat(timespec="seconds"),
+        source=warehouse.label, database=f"{warehouse.label} schema {PUBLISHED_SCHEMA}",
+        parquet_dir="", tables=counts, seconds=round(time.perf_counter() - started, 3),
+    )
+    _write_result(publish_dir, result)
+    return result
+
+
 def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None,
             require_gate: bool = True) -> PublishResult:
     """Audit check, then build the new version aside and swap it in atomically."""
@@ -170,8 +211,7 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
         raise PublishRefused(f"no warehouse at {database}: run the build first")
     if require_gate:
         check_gate(database)
-    target_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT / "target"))
-    manifest_path = manifest_path or target_path / "manifest.json"
+    manifest_path = _manifest_path(manifest_path)
     now = datetime.now(UTC)
     version = "v" + now.strftime("%Y%m%dT%H%M%S%fZ")
     published_at = now.isoformat(timespec="seconds")
@@ -203,26 +243,28 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
         parquet_dir=str((parquet_root / "current").absolute()), tables=counts,
         seconds=round(time.perf_counter() - started, 3),
     )
-    manifest = publish_dir / "publish.json"
-    temporary = manifest.with_name(manifest.name + ".tmp")
-    temporary.write_text(json.dumps(asdict(result), indent=2))
-    os.replace(temporary, manifest)
+    _write_result(publish_dir, result)
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path, default=DEFAULT_DATABASE)
+    parser.add_argument("--database", type=Path, default=None,
+                        help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb)")
     parser.add_argument("--publish-dir", type=Path, default=DEFAULT_PUBLISH_DIR)
     args = parser.parse_args(argv)
+    warehouse = from_path(args.database)
     try:
-        with warehouse_lock(args.database):
-            result = publish(args.database, args.publish_dir)
-    except (PublishRefused, WarehouseBusy) as refused:
+        with warehouse_lock(warehouse):
+            if warehouse.kind == "postgres":
+                result = publish_server(warehouse, args.publish_dir)
+            else:
+                result = publish(warehouse.path, args.publish_dir)
+    except (PublishRefused, WarehouseBusy, WarehouseError) as refused:
         print(f"PUBLISH REFUSED: {refused}", file=sys.stderr)
         return 1
-    except (OSError, duckdb.Error) as error:
+    except (OSError, duckdb.Error, _database_errors()) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"PUBLISH FAILED: {reason}; temporary files removed, the last published "
               "version is unchanged", file=sys.stderr)
@@ -230,9 +272,20 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(result.tables.values())
     print(f"Published {len(result.tables)} tables ({rows:,} rows) as {result.version} "
           f"in {result.seconds:.1f} s")
+    if warehouse.kind == "postgres":
+        print(f"  PostgreSQL: {result.database}")
+        return 0
     print(f"  DuckDB (read-only): {result.database}")
     print(f"  Parquet:            {result.parquet_dir}/<table>.parquet")
     return 0
+
+
+def _database_errors() -> type[Exception]:
+    try:
+        import psycopg2
+    except ImportError:  # the DuckDB-only install
+        return duckdb.Error
+    return psycopg2.Error
 
 
 if __name__ == "__main__":

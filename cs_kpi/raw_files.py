@@ -45,10 +45,13 @@ def raw_relation(table: str, raw_path: str | None, raw_format: str) -> str:
     return f"(select {columns} from ({' union all '.join(selects)}) as raw_rows)"
 
 
-def warehouse_raw_relation(table: str) -> str:
+def warehouse_raw_relation(table: str, kind: str = "duckdb") -> str:
     """The raw rows of the last build, contract columns as text, from the base model."""
-    columns = ", ".join(
-        f"json_extract_string(raw_record, '$.{column}') as {column}"
-        for column in RAW_TABLES_BY_NAME[table].columns
-    )
-    return f"(select {columns} from staging.{BASE_MODELS[table]})"
+    def value(column: str) -> str:
+        if kind == "postgres":
+            return f"(cast(raw_record as json) ->> '{column}')"
+        return f"json_extract_string(raw_record, '$.{column}')"
+
+    columns = ", ".join(f"{value(column)} as {column}"
+                        for column in RAW_TABLES_BY_NAME[table].columns)
+    return f"(select {columns} from staging.{BASE_MODELS[table]}) as raw_{table}_rows"

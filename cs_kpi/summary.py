@@ -1,18 +1,16 @@
 """Print what a build did: where every raw row went, reject reasons, and the headline KPIs.
 
 ``python -m cs_kpi.summary [--database PATH]`` (default: CS_KPI_DUCKDB_PATH or
-warehouse/cs_kpi.duckdb). Read-only; exits non-zero when any raw table does not reconcile.
+warehouse/cs_kpi.duckdb; with CS_KPI_TARGET=postgres the server of the libpq variables).
+Read-only; exits non-zero when any raw table does not reconcile.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-import duckdb
-
-DEFAULT_DATABASE = "warehouse/cs_kpi.duckdb"
+from cs_kpi.warehouse import Connection, WarehouseError, from_path
 
 
 def _cell(value: object) -> str:
@@ -39,21 +37,22 @@ def _table(rows: list[tuple], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def summarise(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
-    counts = con.sql("""
+def summarise(con: Connection, marts_schema: str = "marts") -> tuple[str, bool]:
+    counts = con.rows("""
         select raw_table, raw_rows, valid_rows, superseded_rows, duplicate_rows, rejected_rows,
                is_reconciled
         from staging.stg_audit__row_counts order by raw_table
-    """).fetchall()
-    reasons = con.sql("""
+    """)
+    reasons = con.rows("""
         select raw_table, reject_reason, count(*) as n
-        from staging.stg_audit__rejected_rows group by all order by raw_table, n desc, 2
-    """).fetchall()
-    headline = con.sql("""
-        select strftime(month, '%Y-%m') as month, nps, csat_pct, fcr_rate, repeat_visit_rate,
+        from staging.stg_audit__rejected_rows group by raw_table, reject_reason
+        order by raw_table, n desc, 2
+    """)
+    headline = [(month.strftime("%Y-%m"), *rest) for month, *rest in con.rows(f"""
+        select month, nps, csat_pct, fcr_rate, repeat_visit_rate,
                churn_rate, repeat_sales_rate, cross_sell_rate, upsell_rate, service_level_pct
-        from marts.kpi_executive_summary_monthly order by month desc limit 3
-    """).fetchall()
+        from {marts_schema}.kpi_executive_summary_monthly order by month desc limit 3
+    """)]
     parts = [
         "Raw rows and where they went (SPEC B.3):",
         _table(counts, ["raw table", "raw", "valid", "superseded", "duplicate", "rejected",
@@ -62,7 +61,7 @@ def summarise(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
         "Rejected rows by reason (first failing rule; all in staging.stg_audit__rejected_rows):",
         _table(reasons, ["raw table", "reason", "rows"]),
         "",
-        "Headline KPIs, latest three months (marts.kpi_executive_summary_monthly):",
+        f"Headline KPIs, latest three months ({marts_schema}.kpi_executive_summary_monthly):",
         _table(headline, ["month", "nps", "csat %", "fcr %", "repeat visit %", "churn %",
                           "repeat sales %", "cross-sell %", "upsell %", "service level %"]),
     ]
@@ -71,12 +70,15 @@ def summarise(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--database", default=os.environ.get("CS_KPI_DUCKDB_PATH", DEFAULT_DATABASE)
-    )
+    parser.add_argument("--database", default=None, help="DuckDB file (duckdb target)")
     args = parser.parse_args(argv)
-    with duckdb.connect(args.database, read_only=True) as con:
-        text, reconciled = summarise(con)
+    warehouse = from_path(args.database)
+    try:
+        with warehouse.connect() as con:
+            text, reconciled = summarise(con, warehouse.marts_schema)
+    except WarehouseError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
     print(text)
     if not reconciled:
         print("ERROR: some raw tables do not reconcile (see above)", file=sys.stderr)

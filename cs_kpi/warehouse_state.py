@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from cs_kpi.warehouse import Warehouse, as_warehouse
 
 LOCK_HELD_ENV = "CS_KPI_LOCK_HELD"
 
@@ -27,10 +27,13 @@ class WarehouseBusy(RuntimeError):
 
 
 @contextlib.contextmanager
-def warehouse_lock(database: Path) -> Iterator[None]:
+def warehouse_lock(database: Warehouse | Path) -> Iterator[None]:
+    """On PostgreSQL the lock file is the local bookkeeping path's: it keeps two pipelines of
+    this machine apart (a team sharing a server runs one scheduler)."""
     if os.environ.get(LOCK_HELD_ENV) == "1":
         yield
         return
+    database = as_warehouse(database).path
     path = database.with_name(database.name + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole block)
@@ -59,20 +62,31 @@ class BuildState:
     def same_input(self, raw_path: str | None) -> bool:
         if not raw_path or self.raw_input == "seeds":
             return not raw_path and self.raw_input == "seeds"
+        if self.raw_input.startswith("source:"):  # loaded from raw_path into the raw schema
+            return True
         return os.path.abspath(self.raw_input) == os.path.abspath(str(raw_path))
 
 
-def read_build_state(database: Path) -> BuildState | None:
+def read_build_state(database: Warehouse | Path) -> BuildState | None:
     """None when the warehouse has no record (never built by a dbt build or run)."""
-    try:
-        with duckdb.connect(str(database), read_only=True) as con:
-            row = con.execute(
-                "select raw_input, raw_format, status from cs_kpi_meta.build_state"
-            ).fetchone()
-    except duckdb.CatalogException:
-        return None
-    return BuildState(*row) if row else None
+    with as_warehouse(database).connect() as con:
+        if not con.has_table("cs_kpi_meta", "build_state"):
+            return None
+        rows = con.rows("select raw_input, raw_format, status from cs_kpi_meta.build_state")
+    return BuildState(*rows[0]) if rows else None
+
+
+def build_invocation(database: Warehouse | Path) -> str | None:
+    """The dbt invocation that last wrote the build record: any later build changes it."""
+    with as_warehouse(database).connect() as con:
+        if not con.has_table("cs_kpi_meta", "build_state"):
+            return None
+        return con.scalar("select invocation_id from cs_kpi_meta.build_state")
 
 
 def describe_input(state: BuildState) -> str:
-    return "the seeds" if state.raw_input == "seeds" else f"{state.raw_input} ({state.raw_format})"
+    if state.raw_input == "seeds":
+        return "the seeds"
+    if state.raw_input.startswith("source:"):
+        return f"the raw tables of schema {state.raw_input.removeprefix('source:')}"
+    return f"{state.raw_input} ({state.raw_format})"

@@ -2,7 +2,9 @@
 
 ``python -m cs_kpi.dashboard [--publish-dir DIR] [--out FILE] [--days N]``
 
-Reads ``<publish-dir>/cs_kpi_bi.duckdb`` read-only (never the working warehouse) and writes
+Reads ``<publish-dir>/cs_kpi_bi.duckdb`` read-only (on PostgreSQL, CS_KPI_TARGET=postgres:
+the published schema ``marts`` and ``cs_kpi_meta.publish_info``), never the working
+warehouse, and writes
 one self-contained HTML file: the data as embedded JSON, the charts drawn as SVG by inline
 JavaScript, no server, no network, no external file. Every figure is a mart value; the page
 only rounds for display.
@@ -22,12 +24,12 @@ import json
 import math
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from cs_kpi.publish import DEFAULT_PUBLISH_DIR, PUBLISHED_DATABASE
+from cs_kpi.warehouse import Connection, Warehouse, WarehouseError, from_path, target_kind
 
 TEMPLATE = Path(__file__).with_name("template.html")
 
@@ -70,11 +72,8 @@ _SLA_PCT = ("100.0 * count(*) filter (where sla_{kind}_status = 'achieved') / "
             "nullif(count(*) filter (where sla_{kind}_status in ('achieved', 'breached')), 0)")
 
 
-def _reporting_timezone(con: duckdb.DuckDBPyConnection) -> str:
-    try:
-        return con.execute("select reporting_timezone from meta.publish_info").fetchall()[0][0]
-    except duckdb.Error:
-        return "UTC"
+def _info_relation(con: Connection) -> str:
+    return "meta.publish_info" if con.kind == "duckdb" else "cs_kpi_meta.publish_info"
 
 
 def _json_value(value: Any) -> Any:
@@ -82,16 +81,13 @@ def _json_value(value: Any) -> Any:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if hasattr(value, "is_integer") and not isinstance(value, float):  # Decimal
+    if isinstance(value, Decimal):  # PostgreSQL's numeric (sums, averages)
         return float(value)
     return value
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [{n: _json_value(v) for n, v in zip(names, row, strict=True)}
-            for row in cursor.fetchall()]
+def _rows(con: Connection, sql: str, params: list | None = None) -> list[dict]:
+    return [{n: _json_value(v) for n, v in row.items()} for row in con.dicts(sql, params or [])]
 
 
 def report_month(last_day: dt.date) -> dt.date:
@@ -103,13 +99,16 @@ def report_month(last_day: dt.date) -> dt.date:
     return (first_of_month - dt.timedelta(days=1)).replace(day=1)
 
 
-def load(database: Path, days: int = 90) -> dict[str, Any]:
-    """Everything the page shows, read from the published DuckDB file."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        info = _rows(con, "select version, published_at, source_database from meta.publish_info")[0]
-        last_day = con.execute(
+def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
+    """Everything the page shows, read from the published DuckDB file (or, for a PostgreSQL
+    warehouse, its published schema)."""
+    published = database if isinstance(database, Warehouse) else Warehouse("duckdb", database)
+    with published.connect() as con:
+        info = _rows(con, "select version, published_at, source_database, reporting_timezone "
+                     f"from {_info_relation(con)}")[0]
+        last_day = con.scalar(
             "select coalesce((select max(contact_date) from marts.fct_contacts), "
-            "(select max(date_day) from marts.dim_calendar))").fetchall()[0][0]
+            "(select max(date_day) from marts.dim_calendar))")
         month = report_month(last_day)
         daily = ("select * from marts.{table} where day > (select max(day) from marts.{table}) - "
                  f"interval '{int(days)} days' order by day")
@@ -163,11 +162,10 @@ def load(database: Path, days: int = 90) -> dict[str, Any]:
                     count(*) filter (where sla_first_response_status = 'pending'
                         or sla_resolution_status = 'pending') as pending
                 from marts.fct_tickets""")[0],
-            "sla_as_of": str(con.execute(
+            "sla_as_of": str(con.scalar(
                 "select max(greatest(created_at, coalesce(first_response_at, created_at), "
-                "coalesce(resolved_at, created_at), updated_at)) from marts.fct_tickets"
-            ).fetchall()[0][0]),
-            "reporting_timezone": _reporting_timezone(con),
+                "coalesce(resolved_at, created_at), updated_at)) from marts.fct_tickets")),
+            "reporting_timezone": info["reporting_timezone"] or "UTC",
             "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily")),
             "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily")),
             "scorecard_columns": [{"key": k, "label": label, "digits": d}
@@ -190,10 +188,17 @@ def render(data: dict[str, Any]) -> str:
 
 
 def build(publish_dir: Path, out: Path | None = None, days: int = 90) -> Path:
-    database = publish_dir / PUBLISHED_DATABASE
-    if not database.exists():
-        raise FileNotFoundError(f"no published warehouse at {database}: run `make build` "
-                                "(or python -m cs_kpi.publish) first")
+    if target_kind() == "postgres":
+        database: Path | Warehouse = from_path()
+        with database.connect() as con:
+            if not con.has_table("cs_kpi_meta", "publish_info"):
+                raise FileNotFoundError(f"nothing published on {database.label}: run `make build "
+                                        "TARGET=postgres` (or python -m cs_kpi.publish) first")
+    else:
+        database = publish_dir / PUBLISHED_DATABASE
+        if not database.exists():
+            raise FileNotFoundError(f"no published warehouse at {database}: run `make build` "
+                                    "(or python -m cs_kpi.publish) first")
     out = out or publish_dir / "dashboard" / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(out.name + ".tmp")
@@ -211,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         out = build(args.publish_dir, args.out, args.days)
-    except FileNotFoundError as missing:
+    except (FileNotFoundError, WarehouseError) as missing:
         print(f"ERROR: {missing}", file=sys.stderr)
         return 2
     print(f"Dashboard: {out.resolve()}")

@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import great_expectations as gx
 import yaml
 from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -33,6 +32,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
 from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
 from cs_kpi.raw_files import warehouse_raw_relation
+from cs_kpi.warehouse import Warehouse, WarehouseError, as_warehouse, from_path
 from cs_kpi.warehouse_state import (
     WarehouseBusy,
     describe_input,
@@ -41,9 +41,9 @@ from cs_kpi.warehouse_state import (
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
-DEFAULT_DATABASE = os.environ.get("CS_KPI_DUCKDB_PATH", "warehouse/cs_kpi.duckdb")
 DEFAULT_DOCS = PROJECT / "expectations" / "uncommitted" / "data_docs"
 RAW_PLACEHOLDER = re.compile(r"\{raw:(\w+)\}")
+MARTS_REFERENCE = re.compile(r"\bmarts\.")
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,25 @@ class Outcome:
     unexpected_rows_query: str = ""
 
 
-def load_specs(folder: Path) -> list[AssetSpec]:
+def load_specs(folder: Path, kind: str = "duckdb", marts_schema: str = "marts") -> list[AssetSpec]:
+    """The suites as written (DuckDB's marts schema, {raw:<table>} placeholders), for the
+    warehouse's engine and the schema where its marts are built."""
+    def localise(sql: str) -> str:
+        sql = RAW_PLACEHOLDER.sub(lambda m: warehouse_raw_relation(m.group(1), kind), sql)
+        return MARTS_REFERENCE.sub(f"{marts_schema}.", sql)
+
     specs = []
     for path in sorted(folder.glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         for asset in document["assets"]:
-            query = RAW_PLACEHOLDER.sub(
-                lambda m: warehouse_raw_relation(m.group(1)), asset["query"]
-            )
-            specs.append(AssetSpec(document["layer"], asset["name"], query,
-                                   asset.get("expectations", [])))
+            expectations = []
+            for expectation in asset.get("expectations", []):
+                kwargs = dict(expectation.get("kwargs", {}))
+                if "unexpected_rows_query" in kwargs:
+                    kwargs["unexpected_rows_query"] = localise(kwargs["unexpected_rows_query"])
+                expectations.append({**expectation, "kwargs": kwargs})
+            specs.append(AssetSpec(document["layer"], asset["name"], localise(asset["query"]),
+                                   expectations))
     return specs
 
 
@@ -109,8 +118,12 @@ def _outcomes(suite: str, validation) -> list[Outcome]:
         )
         details = result.result or {}
         observed = details.get("observed_value", details.get("unexpected_count"))
-        if result.exception_info and result.exception_info.get("raised_exception"):
-            observed = "error: " + _short(result.exception_info.get("exception_message"))
+        info = result.exception_info or {}
+        if info and not info.get("raised_exception"):  # keyed by metric: the first that raised
+            info = next((i for i in info.values()
+                         if isinstance(i, dict) and i.get("raised_exception")), {})
+        if info.get("raised_exception"):
+            observed = "error: " + _short(str(info.get("exception_message")).splitlines()[0])
         sample = details.get("partial_unexpected_list") or details.get("details", {}).get(
             "unexpected_rows"
         )
@@ -134,9 +147,23 @@ def release_connections(source) -> None:
     source.get_engine().dispose()
 
 
-def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> list[Outcome]:
-    """Validate every asset; returns one outcome per expectation."""
+def _add_source(context, warehouse: Warehouse):
+    if warehouse.kind == "postgres":
+        # No credentials in the URL: psycopg2 (libpq) reads PGHOST, PGPASSWORD, ... itself.
+        return context.data_sources.add_sql(name="warehouse",
+                                            connection_string="postgresql+psycopg2://")
     enable_duckdb_persisted_connection()
+    return context.data_sources.add_sql(
+        name="warehouse",
+        connection_string=f"duckdb:///{warehouse.path.resolve()}",
+        kwargs={"connect_args": {"read_only": True}},
+    )
+
+
+def run_gate(warehouse: Warehouse | Path, specs: list[AssetSpec], docs_dir: Path | None
+             ) -> list[Outcome]:
+    """Validate every asset; returns one outcome per expectation."""
+    warehouse = as_warehouse(warehouse)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if docs_dir is not None:
@@ -147,11 +174,7 @@ def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> l
                               "base_directory": str(docs_dir.resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
-    source = context.data_sources.add_sql(
-        name="warehouse",
-        connection_string=f"duckdb:///{database.resolve()}",
-        kwargs={"connect_args": {"read_only": True}},
-    )
+    source = _add_source(context, warehouse)
     definitions = []
     for spec in specs:
         asset = source.add_query_asset(name=spec.suite_name, query=spec.query)
@@ -176,10 +199,10 @@ def run_gate(database: Path, specs: list[AssetSpec], docs_dir: Path | None) -> l
     for identifier, validation in result.run_results.items():
         suite = identifier.expectation_suite_identifier.name
         outcomes.extend(_outcomes(suite, validation))
-    return _with_row_samples(database, specs, outcomes)
+    return _with_row_samples(warehouse, specs, outcomes)
 
 
-def _with_row_samples(database: Path, specs: list[AssetSpec], outcomes: list[Outcome]
+def _with_row_samples(warehouse: Warehouse, specs: list[AssetSpec], outcomes: list[Outcome]
                       ) -> list[Outcome]:
     """Add up to three offending rows to failed unexpected-rows expectations.
 
@@ -190,21 +213,26 @@ def _with_row_samples(database: Path, specs: list[AssetSpec], outcomes: list[Out
     failed = [o for o in outcomes if not o.success and o.unexpected_rows_query]
     samples: dict[int, str] = {}
     if failed:
-        with duckdb.connect(str(database), read_only=True) as con:
+        with warehouse.connect() as con:
             for outcome in failed:
                 sql = outcome.unexpected_rows_query.replace(
                     "{batch}", f"({asset_queries[outcome.suite]}) as batch"
                 )
-                rows = con.execute(f"select * from ({sql}) as failing limit 3").fetchall()
+                try:
+                    rows = con.rows(f"select * from ({sql}) as failing limit 3")
+                except Exception as error:  # the engine's error, first line: no row data
+                    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    samples[id(outcome)] = f"(sample query failed: {_short(detail)})"
+                    continue
                 samples[id(outcome)] = _short(rows, 160)
     return [Outcome(**{**o.__dict__, "sample": samples.get(id(o), o.sample)}) for o in outcomes]
 
 
-def report(outcomes: list[Outcome]) -> str:
+def report(outcomes: list[Outcome], engine: str = "DuckDB") -> str:
     by_layer: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         by_layer.setdefault(outcome.suite.split(".")[0], []).append(outcome)
-    lines = ["Data-quality gate (Great Expectations, evaluated in DuckDB):"]
+    lines = [f"Data-quality gate (Great Expectations, evaluated in {engine}):"]
     for layer, items in by_layer.items():
         failed = [o for o in items if not o.success]
         suites = len({o.suite for o in items})
@@ -225,28 +253,34 @@ def report(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path, default=Path(DEFAULT_DATABASE))
+    parser.add_argument("--database", type=Path, default=None,
+                        help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb); "
+                        "with CS_KPI_TARGET=postgres the server of the libpq variables")
     parser.add_argument("--expectations", type=Path, default=PROJECT / "expectations")
     parser.add_argument("--docs-dir", type=Path, default=DEFAULT_DOCS)
     parser.add_argument("--no-docs", action="store_true", help="skip Data Docs HTML")
     parser.add_argument("--raw-path", default=os.environ.get("CS_KPI_RAW_PATH"))
     parser.add_argument("--raw-format", default=os.environ.get("CS_KPI_RAW_FORMAT", "csv"))
     args = parser.parse_args(argv)
-    if not args.database.exists():
-        print(f"ERROR: no warehouse at {args.database}: run the build first", file=sys.stderr)
+    warehouse = from_path(args.database)
+    if not warehouse.exists():
+        print(f"ERROR: no warehouse at {warehouse.label}: run the build first", file=sys.stderr)
         return 2
     try:
-        with warehouse_lock(args.database):
-            return _validate(args)
+        with warehouse_lock(warehouse):
+            return _validate(args, warehouse)
     except WarehouseBusy as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
+    except WarehouseError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
 
 
-def _validate(args: argparse.Namespace) -> int:
-    state = read_build_state(args.database)
+def _validate(args: argparse.Namespace, warehouse: Warehouse) -> int:
+    state = read_build_state(warehouse)
     if state is None:
-        print(f"ERROR: {args.database} records no finished build: run the build first",
+        print(f"ERROR: {warehouse.label} records no finished build: run the build first",
               file=sys.stderr)
         return 1
     if state.status != "succeeded":
@@ -258,11 +292,11 @@ def _validate(args: argparse.Namespace) -> int:
               f"{args.raw_path}: refusing to validate another input", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    checked_state = fingerprint(args.database)
-    specs = load_specs(args.expectations)
+    checked_state = fingerprint(warehouse)
+    specs = load_specs(args.expectations, warehouse.kind, warehouse.marts_schema)
     print(f"Validating the build of {describe_input(state)}: {len(specs)} suites ...", flush=True)
-    outcomes = run_gate(args.database, specs, None if args.no_docs else args.docs_dir)
-    print(report(outcomes))
+    outcomes = run_gate(warehouse, specs, None if args.no_docs else args.docs_dir)
+    print(report(outcomes, "PostgreSQL" if warehouse.kind == "postgres" else "DuckDB"))
     critical = [o for o in outcomes if not o.success and o.severity == "critical"]
     warnings = [o for o in outcomes if not o.success and o.severity != "critical"]
     print(f"\n{len(outcomes)} expectations: {len(outcomes) - len(critical) - len(warnings)} "
@@ -270,7 +304,7 @@ def _validate(args: argparse.Namespace) -> int:
           f"in {time.perf_counter() - started:.1f} s")
     if not args.no_docs:
         print(f"Data Docs: {(args.docs_dir / 'index.html').resolve()}")
-    write_gate_result(args.database, GateResult(
+    write_gate_result(warehouse, GateResult(
         passed=not critical, expectations=len(outcomes), critical=len(critical),
         warnings=len(warnings), fingerprint=checked_state,
     ))

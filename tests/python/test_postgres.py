@@ -115,12 +115,12 @@ def load(raw_dir: Path, env: dict[str, str]) -> str:
 
 
 def pg_tables(env: dict[str, str]) -> dict[str, list[tuple]]:
-    """Every table of staging, intermediate and marts, rows in a canonical order (as
-    test_incremental._tables does for DuckDB)."""
+    """Every table of staging, intermediate and marts (built in marts_build on a server),
+    named as on DuckDB, rows in a canonical order (as test_incremental._tables does)."""
     out = {}
     with _connect(env) as connection, connection.cursor() as cursor:
         cursor.execute("select table_schema, table_name from information_schema.tables "
-                       "where table_schema in ('staging', 'intermediate', 'marts') "
+                       "where table_schema in ('staging', 'intermediate', 'marts_build') "
                        "and table_type = 'BASE TABLE' order by 1, 2")
         for schema, table in cursor.fetchall():
             cursor.execute("select column_name, data_type from information_schema.columns "
@@ -132,7 +132,7 @@ def pg_tables(env: dict[str, str]) -> dict[str, list[tuple]]:
             order = ", ".join(f'"{n}"' for n in exact + inexact)
             names = ", ".join(f'"{n}"' for n, _ in kept)
             cursor.execute(f'select {names} from "{schema}"."{table}" order by {order}')
-            out[f"{schema}.{table}"] = cursor.fetchall()
+            out[f"{schema.replace('marts_build', 'marts')}.{table}"] = cursor.fetchall()
     return out
 
 
@@ -248,3 +248,51 @@ def test_batch_by_batch_equals_full_build_on_postgres(
             cursor.execute(f"drop database if exists {full_db} with (force)")
         admin.close()
     assert_same(full, incremental, ("full build", "batch by batch"))
+
+
+def test_pipeline_on_postgres_publishes_validated_marts(database: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    """`make build TARGET=postgres RAW_PATH=DIR`: load, build, summary, gate, publish (schema
+    swap), dashboard from the published schema; a build after the gate publishes nothing."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in (PROJECT / "seeds").glob("raw_*.csv"):
+        shutil.copy(path, raw / path.name)
+    publish_dir = tmp_path / "published"
+    env = {
+        **os.environ, **database,
+        "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"), "CS_KPI_PII_SALT": SALT,
+        "CS_KPI_PUBLISH_DIR": str(publish_dir), "PYTHONPATH": str(PROJECT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.pop("CS_KPI_LOCK_HELD", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "cs_kpi.pipeline", "--target", "postgres", "--raw-path", str(raw)],
+        cwd=PROJECT, env=env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    assert "0 critical failures" in output
+    assert "PostgreSQL: postgresql://" in output
+    assert (publish_dir / "dashboard" / "index.html").exists()
+    with _connect(database) as connection, connection.cursor() as cursor:
+        cursor.execute("select table_name from information_schema.tables "
+                       "where table_schema = 'marts' order by 1")
+        published = [row[0] for row in cursor.fetchall()]
+        cursor.execute("select count(*) from information_schema.schemata "
+                       "where schema_name in ('marts_next', 'marts_previous')")
+        leftovers = cursor.fetchone()[0]
+        cursor.execute("select count(*) from marts.kpi_nps_monthly")
+        nps_months = cursor.fetchone()[0]
+    assert "kpi_nps_monthly" in published and "kpi_sla_monthly" in published
+    assert leftovers == 0 and nps_months > 0
+
+    # Any later build changes the warehouse: publish refuses until the gate runs again.
+    pg_dbt(["run", "--select", "kpi_nps_monthly"], database, tmp_path)
+    refused = subprocess.run([sys.executable, "-m", "cs_kpi.publish"], cwd=PROJECT,
+                             env={**env, "CS_KPI_TARGET": "postgres"},
+                             capture_output=True, text=True)
+    for bookkeeping in (PROJECT / "warehouse").glob(f"postgres-{database['PGDATABASE']}*"):
+        bookkeeping.unlink()
+    assert refused.returncode == 1
+    assert "PUBLISH REFUSED: the warehouse changed after the gate" in refused.stderr
