@@ -129,6 +129,9 @@ def load_table(cursor, duck, schema: str, table: RawTable, raw_path: str,
                            "with (format csv, null '\\N')", buffer)
         rows += count
         batches += 1
+    if batches or removed:
+        # Planner statistics for the staging models that read the table next.
+        cursor.execute(f"analyze {relation}")
     return TableLoad(table.name, len(paths), batches, rows, len(removed))
 
 

@@ -54,6 +54,8 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
         build += ["--vars", json.dumps({"raw_input": "source"})]
         gate += ["--raw-path", raw_path, "--raw-format", raw_format]
     elif warehouse.kind == "postgres":
+        # The seeds, even when the raw schema holds tables (dbt alone would read those).
+        build += ["--vars", json.dumps({"raw_input": "seeds"})]
         if os.environ.get(SALT_ENV_VAR):
             salt = [python, "-m", "cs_kpi.load", "--salt-only"]
             if _run("store the personal-data salt", salt) != 0:

@@ -50,6 +50,7 @@ DEFAULT_PUBLISH_DIR = Path(os.environ.get("CS_KPI_PUBLISH_DIR", "warehouse/publi
 PUBLISHED_DATABASE = "cs_kpi_bi.duckdb"
 PUBLISHED_SCHEMAS = ("marts",)
 KEEP_PARQUET_VERSIONS = 3
+DEFAULT_CURRENCY = "USD"  # dbt var cost_currency
 
 
 class PublishRefused(RuntimeError):
@@ -133,16 +134,17 @@ def _write_database(source: Path, target: Path, version: str, published_at: str,
             con.execute(f"copy {schema}.{table} to {_quote(str(parquet_dir / f'{table}.parquet'))} "
                         "(format parquet, compression zstd)")
         try:
-            zone = con.execute("select reporting_timezone from src.cs_kpi_meta.build_state"
-                               ).fetchall()[0][0]
+            zone, currency = con.execute(
+                "select reporting_timezone, cost_currency from src.cs_kpi_meta.build_state"
+            ).fetchall()[0]
         except (duckdb.Error, IndexError):  # a warehouse built before the build record
-            zone = "UTC"
+            zone, currency = "UTC", DEFAULT_CURRENCY
         con.execute("detach src")
         con.execute("create schema meta")
         con.execute("create table meta.publish_info as select ? as version, "
                     "cast(? as timestamp) as published_at, ? as source_database, "
-                    "? as reporting_timezone",
-                    [version, published_at.replace("+00:00", ""), str(source), zone])
+                    "? as reporting_timezone, ? as cost_currency",
+                    [version, published_at.replace("+00:00", ""), str(source), zone, currency])
         con.execute("checkpoint")
     finally:
         con.close()
@@ -181,7 +183,7 @@ def _manifest_path(manifest_path: Path | None) -> Path:
 def publish_server(warehouse: Warehouse, publish_dir: Path, manifest_path: Path | None = None,
                    require_gate: bool = True) -> PublishResult:
     """PostgreSQL: audit check, then the schema swap (cs_kpi.publish_postgres)."""
-    from cs_kpi.publish_postgres import PUBLISHED_SCHEMA, publish_postgres, reporting_timezone
+    from cs_kpi.publish_postgres import PUBLISHED_SCHEMA, build_labels, publish_postgres
 
     started = time.perf_counter()
     if require_gate:
@@ -189,7 +191,8 @@ def publish_server(warehouse: Warehouse, publish_dir: Path, manifest_path: Path 
     now = datetime.now(UTC)
     version = "v" + now.strftime("%Y%m%dT%H%M%S%fZ")
     try:
-        counts = publish_postgres(version, now, warehouse.label, reporting_timezone(),
+        zone, currency = build_labels()
+        counts = publish_postgres(version, now, warehouse.label, zone, currency,
                                   _descriptions(_manifest_path(manifest_path)))
     except RuntimeError as refused:
         raise PublishRefused(str(refused)) from None

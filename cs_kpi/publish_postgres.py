@@ -47,7 +47,8 @@ def _drop_previous(cursor) -> bool:
 
 
 def publish_postgres(version: str, published_at: datetime, source: str, zone: str,
-                     descriptions: dict[str, tuple[str, dict[str, str]]]) -> dict[str, int]:
+                     currency: str, descriptions: dict[str, tuple[str, dict[str, str]]]
+                     ) -> dict[str, int]:
     connection = connect_postgres("cs_kpi.publish")
     counts: dict[str, int] = {}
     try:
@@ -85,8 +86,9 @@ def publish_postgres(version: str, published_at: datetime, source: str, zone: st
             cursor.execute("drop table if exists cs_kpi_meta.publish_info")
             cursor.execute("create table cs_kpi_meta.publish_info as select "
                            "%s::text as version, %s::timestamp as published_at, "
-                           "%s::text as source_database, %s::text as reporting_timezone",
-                           (version, published_at.replace(tzinfo=None), source, zone))
+                           "%s::text as source_database, %s::text as reporting_timezone, "
+                           "%s::text as cost_currency",
+                           (version, published_at.replace(tzinfo=None), source, zone, currency))
             cursor.execute("select count(*) from information_schema.schemata "
                            "where schema_name = %s", (PUBLISHED_SCHEMA,))
             if cursor.fetchone()[0]:
@@ -99,12 +101,13 @@ def publish_postgres(version: str, published_at: datetime, source: str, zone: st
     return counts
 
 
-def reporting_timezone() -> str:
+def build_labels() -> tuple[str, str]:
+    """The reporting time zone and cost currency the build used (cs_kpi_meta.build_state)."""
     connection = connect_postgres("cs_kpi.publish")
     try:
         with connection, connection.cursor() as cursor:
-            cursor.execute("select reporting_timezone from cs_kpi_meta.build_state")
+            cursor.execute("select reporting_timezone, cost_currency from cs_kpi_meta.build_state")
             row = cursor.fetchone()
     finally:
         connection.close()
-    return row[0] if row else "UTC"
+    return (row[0], row[1]) if row else ("UTC", "USD")

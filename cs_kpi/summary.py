@@ -8,9 +8,19 @@ Read-only; exits non-zero when any raw table does not reconcile.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from cs_kpi.warehouse import Connection, WarehouseError, from_path
+
+
+def report_month(last_day: dt.date) -> dt.date:
+    """The latest month that ends on or before last_day (the dashboard's report month)."""
+    first_of_month = last_day.replace(day=1)
+    following = (first_of_month + dt.timedelta(days=32)).replace(day=1)
+    if last_day == following - dt.timedelta(days=1):
+        return first_of_month
+    return (first_of_month - dt.timedelta(days=1)).replace(day=1)
 
 
 def _cell(value: object) -> str:
@@ -48,11 +58,17 @@ def summarise(con: Connection, marts_schema: str = "marts") -> tuple[str, bool]:
         from staging.stg_audit__rejected_rows group by raw_table, reject_reason
         order by raw_table, n desc, 2
     """)
+    # The latest three complete months, as the dashboard's headline (months after the last
+    # contact would show empty or 0 % figures).
+    last_day = con.scalar(f"""
+        select coalesce((select max(contact_date) from {marts_schema}.fct_contacts),
+                        (select max(date_day) from {marts_schema}.dim_calendar))""")
     headline = [(month.strftime("%Y-%m"), *rest) for month, *rest in con.rows(f"""
         select month, nps, csat_pct, fcr_rate, repeat_visit_rate,
                churn_rate, repeat_sales_rate, cross_sell_rate, upsell_rate, service_level_pct
-        from {marts_schema}.kpi_executive_summary_monthly order by month desc limit 3
-    """)]
+        from {marts_schema}.kpi_executive_summary_monthly
+        where month <= ? order by month desc limit 3
+    """, [report_month(last_day)])]
     parts = [
         "Raw rows and where they went (SPEC B.3):",
         _table(counts, ["raw table", "raw", "valid", "superseded", "duplicate", "rejected",
@@ -61,7 +77,8 @@ def summarise(con: Connection, marts_schema: str = "marts") -> tuple[str, bool]:
         "Rejected rows by reason (first failing rule; all in staging.stg_audit__rejected_rows):",
         _table(reasons, ["raw table", "reason", "rows"]),
         "",
-        f"Headline KPIs, latest three months ({marts_schema}.kpi_executive_summary_monthly):",
+        "Headline KPIs, latest three complete months "
+        f"({marts_schema}.kpi_executive_summary_monthly):",
         _table(headline, ["month", "nps", "csat %", "fcr %", "repeat visit %", "churn %",
                           "repeat sales %", "cross-sell %", "upsell %", "service level %"]),
     ]

@@ -12,8 +12,9 @@ only rounds for display.
 The report month (headline cards, agent scorecard, support impact) is the last month that
 the contact data covers completely: the latest month whose last day is on or before the day
 of the latest contact (``fct_contacts``; ``dim_calendar``'s last day if there is none). Later
-timestamps such as a resolution or a record update do not make a month "complete". The daily
-charts show the last ``--days`` days (default 90) of each daily mart.
+timestamps such as a resolution or a record update do not make a month "complete". Monthly
+charts end at the report month too. Both daily charts show the same ``--days`` days (default
+90), up to the day of the latest contact.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cs_kpi.publish import DEFAULT_PUBLISH_DIR, PUBLISHED_DATABASE
+from cs_kpi.summary import report_month
 from cs_kpi.warehouse import Connection, Warehouse, WarehouseError, from_path, target_kind
 
 TEMPLATE = Path(__file__).with_name("template.html")
@@ -48,7 +50,7 @@ CARDS: list[tuple[str, str, int, str]] = [
     ("avg_first_response_minutes", "Avg first response", 0, "min"),
     ("avg_handle_time_seconds", "Avg handle time", 0, "s"),
     ("backlog_end_of_month", "Backlog at month end", 0, "tickets"),
-    ("cost_per_contact", "Cost per contact (hourly_cost currency)", 2, ""),
+    ("cost_per_contact", "Cost per contact ({currency})", 2, ""),
 ]
 
 # Agent scorecard columns: key, heading (with unit), decimals.
@@ -63,7 +65,7 @@ SCORECARD: list[tuple[str, str, int]] = [
     ("avg_quality_score", "Quality (0-100)", 1),
     ("quality_pass_pct", "Quality ≥ 80 (%)", 1),
     ("utilization_pct", "Utilization (%)", 1),
-    ("cost_per_contact", "Cost per contact", 2),
+    ("cost_per_contact", "Cost per contact ({currency})", 2),
 ]
 
 
@@ -90,28 +92,23 @@ def _rows(con: Connection, sql: str, params: list | None = None) -> list[dict]:
     return [{n: _json_value(v) for n, v in row.items()} for row in con.dicts(sql, params or [])]
 
 
-def report_month(last_day: dt.date) -> dt.date:
-    """The latest month that ends on or before last_day."""
-    first_of_month = last_day.replace(day=1)
-    following = (first_of_month + dt.timedelta(days=32)).replace(day=1)
-    if last_day == following - dt.timedelta(days=1):
-        return first_of_month
-    return (first_of_month - dt.timedelta(days=1)).replace(day=1)
-
-
 def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
     """Everything the page shows, read from the published DuckDB file (or, for a PostgreSQL
     warehouse, its published schema)."""
     published = database if isinstance(database, Warehouse) else Warehouse("duckdb", database)
     with published.connect() as con:
-        info = _rows(con, "select version, published_at, source_database, reporting_timezone "
-                     f"from {_info_relation(con)}")[0]
+        info = _rows(con, "select version, published_at, source_database, reporting_timezone, "
+                     f"cost_currency from {_info_relation(con)}")[0]
+        currency = info["cost_currency"] or "USD"
         last_day = con.scalar(
             "select coalesce((select max(contact_date) from marts.fct_contacts), "
             "(select max(date_day) from marts.dim_calendar))")
         month = report_month(last_day)
-        daily = ("select * from marts.{table} where day > (select max(day) from marts.{table}) - "
-                 f"interval '{int(days)} days' order by day")
+        # Both daily charts: the same window, the `days` days up to the latest contact (ticket
+        # days run on past it while resolutions and updates arrive, all of them zero-created).
+        first_day = last_day - dt.timedelta(days=int(days) - 1)
+        daily = "select * from marts.{table} where day between ? and ? order by day"
+        window = [first_day, last_day]
         month_param = [month]
         return {
             "version": info["version"],
@@ -120,30 +117,36 @@ def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "last_day": last_day.isoformat(),
             "report_month": month.isoformat(),
-            "cards": [{"key": k, "label": label, "digits": d, "suffix": s}
-                      for k, label, d, s in CARDS],
+            "cards": [{"key": k, "label": label.format(currency=currency), "digits": d,
+                       "suffix": s} for k, label, d, s in CARDS],
+            # Monthly charts end at the report month, like the headline cards: a month the
+            # contact data do not cover completely would show a partial figure (or a churn of
+            # 0 % after the data end) next to a headline that leaves it out.
             "executive_summary": _rows(
-                con, "select * from marts.kpi_executive_summary_monthly order by month"),
+                con, "select * from marts.kpi_executive_summary_monthly where month <= ? "
+                "order by month", month_param),
             "nps_monthly": _rows(con, """
                 select month, responses, promoter_pct, passive_pct, detractor_pct, nps
-                from marts.kpi_nps_monthly order by month"""),
+                from marts.kpi_nps_monthly where month <= ? order by month""", month_param),
             "fcr_repeat_monthly": _rows(con, """
                 select coalesce(f.month, r.month) as month, f.fcr_rate, r.repeat_visit_rate
                 from marts.kpi_fcr_monthly as f
                 full outer join marts.kpi_repeat_visits_monthly as r on f.month = r.month
-                order by 1"""),
+                where coalesce(f.month, r.month) <= ?
+                order by 1""", month_param),
             "churn_monthly": _rows(con, """
                 select month, active_customers_start, churned_customers, churn_rate, retention_rate
-                from marts.kpi_churn_monthly order by month"""),
+                from marts.kpi_churn_monthly where month <= ? order by month""", month_param),
             "sales_monthly": _rows(con, """
                 select coalesce(s.month, x.month) as month, s.repeat_sales_rate,
                     x.cross_sell_rate, x.upsell_rate
                 from marts.kpi_repeat_sales_monthly as s
                 full outer join marts.kpi_cross_sell_upsell_monthly as x on s.month = x.month
-                order by 1"""),
+                where coalesce(s.month, x.month) <= ?
+                order by 1""", month_param),
             "sla_monthly": _rows(con, """
                 select month, first_response_sla_pct, resolution_sla_pct
-                from marts.kpi_sla_monthly order by month"""),
+                from marts.kpi_sla_monthly where month <= ? order by month""", month_param),
             "sla_by_priority": _rows(con, f"""
                 select priority,
                     {_SLA_PCT.format(kind="first_response")} as first_response_sla_pct,
@@ -166,9 +169,10 @@ def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
                 "select max(greatest(created_at, coalesce(first_response_at, created_at), "
                 "coalesce(resolved_at, created_at), updated_at)) from marts.fct_tickets")),
             "reporting_timezone": info["reporting_timezone"] or "UTC",
-            "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily")),
-            "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily")),
-            "scorecard_columns": [{"key": k, "label": label, "digits": d}
+            "daily_window": [first_day.isoformat(), last_day.isoformat()],
+            "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily"), window),
+            "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily"), window),
+            "scorecard_columns": [{"key": k, "label": label.format(currency=currency), "digits": d}
                                   for k, label, d in SCORECARD],
             "agent_scorecard": _rows(con, """
                 select * from marts.kpi_agent_scorecard_monthly where month = ?

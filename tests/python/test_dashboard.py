@@ -50,10 +50,13 @@ def test_report_month_is_the_last_complete_month() -> None:
 
 def test_dashboard_data_are_the_published_marts(published: Path) -> None:
     data = load(published / "cs_kpi_bi.duckdb")
+    report = dt.date.fromisoformat(data["report_month"])
     with duckdb.connect(str(published / "cs_kpi_bi.duckdb"), read_only=True) as con:
         nps = con.execute("select month, promoter_pct, passive_pct, detractor_pct, nps "
-                          "from marts.kpi_nps_monthly order by month").fetchall()
-        cursor = con.execute("select * from marts.kpi_executive_summary_monthly order by month")
+                          "from marts.kpi_nps_monthly where month <= ? order by month",
+                          [report]).fetchall()
+        cursor = con.execute("select * from marts.kpi_executive_summary_monthly where month <= ? "
+                             "order by month", [report])
         names = [d[0] for d in cursor.description]
         summary = {name: list(values) for name, values in zip(names, zip(*cursor.fetchall(), strict=True), strict=True)}
         agents = con.execute("select count(*) from marts.kpi_agent_scorecard_monthly where month = ?",
@@ -68,6 +71,25 @@ def test_dashboard_data_are_the_published_marts(published: Path) -> None:
             assert _close(row[key], expected), (key, row["month"], row[key], expected)
     assert len(data["agent_scorecard"]) == agents > 0
     assert {r["segment_type"] for r in data["support_impact"]} == {"latest_nps_category", "last_contact_fcr"}
+
+
+def test_charts_end_where_the_data_end(published: Path) -> None:
+    """Monthly charts stop at the report month (no partial month, no churn of 0 % after the
+    data end); both daily charts cover the same days, up to the latest contact."""
+    data = load(published / "cs_kpi_bi.duckdb")
+    with duckdb.connect(str(published / "cs_kpi_bi.duckdb"), read_only=True) as con:
+        later_churn = con.execute("select count(*) from marts.kpi_churn_monthly where month > ?",
+                                  [dt.date.fromisoformat(data["report_month"])]).fetchall()[0][0]
+    assert later_churn > 0, "the published churn mart runs past the report month (the case fixed)"
+    for series in ("executive_summary", "nps_monthly", "fcr_repeat_monthly", "churn_monthly",
+                   "sales_monthly", "sla_monthly"):
+        assert data[series][-1]["month"] == data["report_month"], series
+    tickets = [r["day"] for r in data["ticket_ops_daily"]]
+    calls = [r["day"] for r in data["call_ops_daily"]]
+    assert tickets == calls and tickets[-1] == data["last_day"] and len(tickets) == 90
+    assert data["daily_window"] == [tickets[0], tickets[-1]]
+    cost = {c["key"]: c["label"] for c in data["cards"]}["cost_per_contact"]
+    assert cost == "Cost per contact (USD)"  # dbt var cost_currency
 
 
 @pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
@@ -105,12 +127,19 @@ def test_dashboard_renders_in_headless_chromium(published: Path) -> None:
             "#chart-nps-split .mark[data-series=promoter_pct]",
             "marks => marks.map(m => [m.dataset.x, Number(m.dataset.value)])")
         cards = page.eval_on_selector_all(".card", "cards => cards.map(c => c.dataset.key)")
+        # The NPS figures above the bars and their legend swatch are one colour.
+        nps_colours = page.evaluate("""() => {
+            const swatch = document.querySelector('#chart-nps-split .legend span[data-series^="NPS"]');
+            const number = document.querySelector('#chart-nps-split text[data-series=nps]');
+            return [getComputedStyle(swatch, '::before').backgroundColor, getComputedStyle(number).fill];
+        }""")
         agents = page.eval_on_selector_all("#scorecard tbody tr", "rows => rows.length")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         browser.close()
 
     assert not problems, problems
+    assert nps_colours[0] == nps_colours[1], nps_colours
     assert all(url.startswith("file://") for url in requests), requests
     assert sorted(c["id"] for c in charts) == sorted(CHARTS)
     for chart in charts:
@@ -122,3 +151,15 @@ def test_dashboard_renders_in_headless_chromium(published: Path) -> None:
     expected = {r["month"]: r["promoter_pct"] for r in data["nps_monthly"] if r["promoter_pct"] is not None}
     assert dict(promoters) == pytest.approx(expected, rel=1e-12)
     assert SCREENSHOT.stat().st_size > 20_000
+
+
+def test_summary_headline_ends_at_the_report_month(built_from_csv: Path, published: Path) -> None:
+    from cs_kpi.summary import summarise
+    from cs_kpi.warehouse import Warehouse
+
+    with Warehouse("duckdb", built_from_csv).connect() as con:
+        text, reconciled = summarise(con)
+    headline = text.split("Headline KPIs, latest three complete months")[1].splitlines()[3:]
+    months = [line.split()[0] for line in headline if line.strip()]
+    report = load(published / "cs_kpi_bi.duckdb")["report_month"][:7]
+    assert reconciled and len(months) == 3 and months[0] == report, months
