@@ -82,7 +82,6 @@
 
 {#- The contract columns of a raw table, from its source declaration: [(name, required)]. -#}
 {% macro raw_contract_columns(table_name) -%}
-    {%- set relation = raw_source_relation(table_name) -%}
     {%- set columns = [] -%}
     {%- for node in graph.sources.values() -%}
         {%- if node.package_name == project_name and node.name == 'raw_' ~ table_name -%}
