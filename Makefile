@@ -10,7 +10,7 @@ SHELL := /bin/bash
 QUIET_EXIT := 2>&1 | grep --line-buffered -v -E 'nanobind|leaked (function|instance|type|types|functions|instances)|skipped remainder|refleaks'
 GATE_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --raw-format $(or $(FORMAT),csv))
 INPUT_ARGS := $(if $(RAW_PATH),--raw-path "$(RAW_PATH)" --format $(or $(FORMAT),csv))
-TARGET_ARGS := $(if $(TARGET),--target $(TARGET))
+TARGET_ARGS := $(if $(TARGET),--target $(TARGET)) $(if $(SOURCE),--source $(SOURCE))
 # TARGET=postgres without PGHOST: the libpq variables of the local server (scripts/pg_cluster.sh).
 PG_ENV := $(if $(filter postgres,$(TARGET)),test -n "$$PGHOST" || eval "$$(scripts/pg_cluster.sh env)";)
 
@@ -59,6 +59,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## Run the pipeline on the committed seeds (or RAW_PATH=DIR [FORMAT=parquet]): preflight,
 ## build + tests, summary, data-quality gate, publish for BI tools, dashboard.
+## SOURCE=fivetran: vendor exports instead (RAW_PATH=DIR: DIR/zendesk/<table>.csv,
+## DIR/shopify/<table>.csv, DIR/raw_<name>.csv; without RAW_PATH: the warehouse's tables).
 ## TARGET=postgres: the same on PostgreSQL (the libpq variables, else the local server of
 ## scripts/pg_cluster.sh: `make postgres` starts one).
 build: setup
@@ -121,6 +123,8 @@ lint:
 	@# An empty in-memory warehouse, so the dbt templater renders the first-build branch of the
 	@# incremental models on a laptop after `make build` exactly as in CI.
 	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests --processes 2 $(QUIET_EXIT)
+	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models/sources --config scripts/lint/vendor.sqlfluff \
+	  --processes 2 $(QUIET_EXIT)
 
 ## The data-quality gate on the seeds build, without Data Docs.
 gate-check:

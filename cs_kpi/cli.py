@@ -3,7 +3,7 @@
 Commands:
   build      the whole pipeline: preflight, dbt build, summary, gate, publish, dashboard
   check      preflight of a raw folder (files, encoding, headers, required columns)
-  load       load a raw folder into a PostgreSQL warehouse's raw schema
+  load       load a raw folder (or vendor exports) into the warehouse
   summary    where every raw row went, reject reasons, headline KPIs
   validate   the data-quality gate (Great Expectations) on the built warehouse
   publish    write-audit-publish: the validated marts for BI tools
@@ -26,7 +26,7 @@ from collections.abc import Callable
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("cs_kpi.pipeline", "the whole pipeline"),
     "check": ("cs_kpi.preflight", "preflight of a raw folder"),
-    "load": ("cs_kpi.load", "load raw files into PostgreSQL"),
+    "load": ("cs_kpi.load", "load raw files or vendor exports into the warehouse"),
     "summary": ("cs_kpi.summary", "what the last build did"),
     "validate": ("cs_kpi.quality.gate", "the data-quality gate"),
     "publish": ("cs_kpi.publish", "publish the validated marts"),

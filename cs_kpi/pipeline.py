@@ -1,10 +1,14 @@
 """The whole pipeline on one input: preflight -> dbt build -> summary -> gate -> publish ->
 dashboard, holding the warehouse lock throughout.
 
-``python -m cs_kpi.pipeline [--raw-path DIR [--format csv|parquet]] [--full-refresh]
+``cs-kpi build [--raw-path DIR [--format csv|parquet]] [--source fivetran] [--full-refresh]
 [--target duckdb|postgres]``
 
-Without ``--raw-path`` the input is the committed seeds. On PostgreSQL (``--target postgres``,
+Without ``--raw-path`` the input is the committed seeds. ``--source fivetran`` reads vendor
+exports instead (Zendesk and Shopify in Fivetran's schema): with ``--raw-path DIR`` the files
+``DIR/zendesk/<table>.csv``, ``DIR/shopify/<table>.csv`` and any ``DIR/raw_<name>.csv`` are
+loaded into the warehouse first (``cs_kpi.load``); without it, the tables Fivetran landed in
+the schemas ``zendesk`` and ``shopify`` are read as they are. On PostgreSQL (``--target postgres``,
 the server of the libpq variables) the raw folder is first loaded into the schema ``raw``
 (``cs_kpi.load``) and dbt reads it from there; the marts are published as schema ``marts``.
 
@@ -33,13 +37,21 @@ def _run(step: str, command: list[str]) -> int:
     return subprocess.run(command, check=False).returncode
 
 
-def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Warehouse) -> int:
+def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Warehouse,
+        source: str | None = None) -> int:
     python = sys.executable
     dbt = str(Path(python).with_name("dbt"))
     build = [dbt, "build", "--fail-fast"] + (["--full-refresh"] if full_refresh else [])
     database = [] if warehouse.kind == "postgres" else ["--database", str(warehouse.path)]
     gate = [python, "-m", "cs_kpi.quality.gate", *database]
-    if raw_path and warehouse.kind == "postgres":
+    if source:
+        if raw_path:
+            load = [python, "-m", "cs_kpi.load", "--source", source, "--target", warehouse.kind,
+                    "--raw-path", os.path.abspath(raw_path), "--format", raw_format]
+            if _run(f"load the {source} exports into the warehouse", load) != 0:
+                return 2
+        build += ["--vars", json.dumps({"raw_input": source})]
+    elif raw_path and warehouse.kind == "postgres":
         raw_path = os.path.abspath(raw_path)
         problems, notes = preflight.check(raw_path, raw_format)
         for note in notes:
@@ -48,7 +60,8 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
             for problem in problems:
                 print(f"ERROR: {problem}", file=sys.stderr)
             return 2
-        load = [python, "-m", "cs_kpi.load", "--raw-path", raw_path, "--format", raw_format]
+        load = [python, "-m", "cs_kpi.load", "--target", "postgres", "--raw-path", raw_path,
+                "--format", raw_format]
         if _run("load raw files into the raw schema", load) != 0:
             return 2
         build += ["--vars", json.dumps({"raw_input": "source"})]
@@ -57,7 +70,7 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
         # The seeds, even when the raw schema holds tables (dbt alone would read those).
         build += ["--vars", json.dumps({"raw_input": "seeds"})]
         if os.environ.get(SALT_ENV_VAR):
-            salt = [python, "-m", "cs_kpi.load", "--salt-only"]
+            salt = [python, "-m", "cs_kpi.load", "--target", "postgres", "--salt-only"]
             if _run("store the personal-data salt", salt) != 0:
                 return 2
     elif raw_path:
@@ -92,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw-path", default=None)
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    parser.add_argument("--source", choices=["fivetran"], default=None,
+                        help="vendor exports (Zendesk + Shopify in Fivetran's schema) instead "
+                             "of the raw contract files")
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--database", type=Path, default=None,
                         help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb)")
@@ -111,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with warehouse_lock(warehouse):
             os.environ[LOCK_HELD_ENV] = "1"
-            return run(args.raw_path or None, args.format, args.full_refresh, warehouse)
+            return run(args.raw_path or None, args.format, args.full_refresh, warehouse,
+                       args.source)
     except WarehouseBusy as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cs_kpi.raw_schema import RAW_TABLES_BY_NAME
+from cs_kpi.vendor_schema import VENDOR_TABLES_BY_NAME
 
 MEMORY_ROOT = "cs_kpi_raw"
 MALFORMED_COLUMN = "_is_malformed"
@@ -80,9 +81,11 @@ def batch_id(path: str) -> str:
 
 
 def _contract(table: str):
-    if table not in RAW_TABLES_BY_NAME:
+    """A raw contract table (``tickets``) or a vendor table (``zendesk.ticket``)."""
+    contract = RAW_TABLES_BY_NAME.get(table) or VENDOR_TABLES_BY_NAME.get(table)
+    if contract is None:
         raise RawFileError(f"unknown raw table '{table}'")
-    return RAW_TABLES_BY_NAME[table]
+    return contract
 
 
 def _match_header(path: str, table: str, names: list[str]) -> tuple[dict[str, int], list[str]]:

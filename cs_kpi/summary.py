@@ -47,6 +47,30 @@ def _table(rows: list[tuple], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+# The newest-row timestamp of each raw table with one (its valid rows, UTC).
+NEWEST_ROW = (
+    ("customers", "stg_shop__customers", "updated_at"),
+    ("agent_shifts", "stg_workforce__agent_shifts", "shift_end_at"),
+    ("tickets", "stg_helpdesk__tickets", "updated_at"),
+    ("calls", "stg_phone__calls", "started_at"),
+    ("surveys", "stg_survey__responses", "submitted_at"),
+    ("orders", "stg_shop__orders", "updated_at"),
+)
+
+
+def freshness(con: Connection, now: dt.datetime | None = None) -> list[tuple]:
+    """(raw table, newest valid timestamp, its age in days) per raw table with a timestamp;
+    the age is from now (UTC), empty for a table without valid rows."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for raw_table, model, column in NEWEST_ROW:
+        newest = con.scalar(f"select max({column}) from staging.{model}")
+        age = None if newest is None else round((now - newest).total_seconds() / 86400, 1)
+        rows.append((raw_table, column, "" if newest is None else
+                     newest.strftime("%Y-%m-%d %H:%M"), "" if age is None else f"{age:,.1f}"))
+    return rows
+
+
 def summarise(con: Connection, marts_schema: str = "marts") -> tuple[str, bool]:
     counts = con.rows("""
         select raw_table, raw_rows, valid_rows, superseded_rows, duplicate_rows, rejected_rows,
@@ -76,6 +100,10 @@ def summarise(con: Connection, marts_schema: str = "marts") -> tuple[str, bool]:
         "",
         "Rejected rows by reason (first failing rule; all in staging.stg_audit__rejected_rows):",
         _table(reasons, ["raw table", "reason", "rows"]),
+        "",
+        "Newest row of each raw table (valid rows, UTC; `dbt source freshness` checks the "
+        "loads):",
+        _table(freshness(con), ["raw table", "column", "newest", "age (days)"]),
         "",
         "Headline KPIs, latest three complete months "
         f"({marts_schema}.kpi_executive_summary_monthly):",

@@ -62,7 +62,7 @@ class BuildState:
     def same_input(self, raw_path: str | None) -> bool:
         if not raw_path or self.raw_input == "seeds":
             return not raw_path and self.raw_input == "seeds"
-        if self.raw_input.startswith("source:"):  # loaded from raw_path into the raw schema
+        if self.raw_input.startswith(("source:", "fivetran:")):  # loaded into the warehouse
             return True
         return os.path.abspath(self.raw_input) == os.path.abspath(str(raw_path))
 
@@ -89,4 +89,6 @@ def describe_input(state: BuildState) -> str:
         return "the seeds"
     if state.raw_input.startswith("source:"):
         return f"the raw tables of schema {state.raw_input.removeprefix('source:')}"
+    if state.raw_input.startswith("fivetran:"):
+        return f"the Fivetran tables of schemas {state.raw_input.removeprefix('fivetran:')}"
     return f"{state.raw_input} ({state.raw_format})"

@@ -6,6 +6,10 @@
       or parquet, read by the project's reader (cs_kpi/raw_reader.py, registered on the DuckDB
       connection by the cs_kpi dbt-duckdb plugin): fixed CSV dialect, header matched after
       trim/lower-case, missing optional columns NULL, malformed lines flagged (_is_malformed);
+    - fivetran (var raw_input: fivetran): vendor tables as Fivetran lands them (Zendesk in the
+      schema var zendesk_schema, Shopify in shopify_schema), turned into the raw contract by
+      the mapping models of models/sources/ (macros/raw/vendor_inputs.sql); the tables no
+      vendor provides are read as with source when present, else they are empty;
     - source (var raw_input: source, the default on a server when the tables exist): the
       tables raw_<name> of the schema var raw_schema
       (default raw), declared as dbt sources in models/staging/<source>/_<source>__sources.yml,
@@ -17,10 +21,13 @@
 #}
 {% macro raw_input() -%}
     {%- set requested = var('raw_input', none) -%}
-    {%- if requested not in [none, 'seeds', 'files', 'source'] -%}
-        {{ exceptions.raise_compiler_error("var raw_input must be seeds, files or source, got '" ~ requested ~ "'") }}
+    {%- if requested not in [none, 'seeds', 'files', 'source', 'fivetran'] -%}
+        {{ exceptions.raise_compiler_error("var raw_input must be seeds, files, source or fivetran, got '" ~ requested ~ "'") }}
     {%- endif -%}
     {%- if var('raw_path', none) -%}
+        {%- if requested == 'fivetran' -%}
+            {{ exceptions.raise_compiler_error("var raw_input: fivetran reads the vendor tables of the warehouse; load a folder of exports first with `cs-kpi load --source fivetran --raw-path DIR` (or run `make build SOURCE=fivetran RAW_PATH=DIR`), then build without raw_path") }}
+        {%- endif -%}
         {%- if requested not in [none, 'files'] -%}
             {{ exceptions.raise_compiler_error("var raw_path reads files; it cannot be combined with raw_input: " ~ requested) }}
         {%- endif -%}
@@ -59,10 +66,13 @@
     {#- The seed is always registered, so files and seeds give the same dependency graph (and
         unit-test mocks); a source is a dependency only when it is read. -#}
     {%- set seed_relation = ref('raw_' ~ table_name) -%}
-    {%- if raw_input() == 'files' -%}
+    {%- set mode = raw_table_input(table_name) -%}
+    {%- if mode == 'files' -%}
         ({{ raw_files_select(table_name, raw_batches(table_name)) }})
-    {%- elif raw_input() == 'source' -%}
+    {%- elif mode == 'source' -%}
         ({{ source_rows_select(table_name) }})
+    {%- elif mode in ['mapped', 'empty'] -%}
+        ({{ mapped_rows_select(table_name) }})
     {%- else -%}
         {{ seed_relation }}
     {%- endif -%}
@@ -102,9 +112,8 @@
 
 {#- Lower-cased column names of a raw source table; none when it does not exist. -#}
 {% macro source_table_columns(table_name) -%}
-    {%- set relation = load_relation(raw_source_relation(table_name)) -%}
-    {%- if relation is none -%}{{ return(none) }}{%- endif -%}
-    {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list) }}
+    {%- set relation = raw_source_relation(table_name) -%}
+    {{ return(relation_column_names(relation.schema, relation.identifier)) }}
 {%- endmacro %}
 
 
@@ -216,7 +225,7 @@
 
 {#- (path, batch id) of every raw file of a table when raw_path is set, sorted by path. -#}
 {% macro raw_batches(table_name, required=true) -%}
-    {%- if raw_input() == 'source' -%}
+    {%- if raw_table_input(table_name) == 'source' -%}
         {{ return(source_batches(table_name)) }}
     {%- endif -%}
     {%- set folder = var('raw_path').rstrip('/') -%}
@@ -286,7 +295,9 @@
     missing optional columns are listed.
 -#}
 {% macro check_raw_inputs() -%}
-    {%- if execute and raw_input() == 'source' -%}
+    {%- if execute and raw_input() == 'fivetran' -%}
+        {{ check_vendor_inputs() }}
+    {%- elif execute and raw_input() == 'source' -%}
         {%- set problems = [] -%}
         {%- for table_name in raw_table_names() -%}
             {%- do problems.extend(source_problems(table_name)) -%}

@@ -1,6 +1,7 @@
 {#
     SPEC part B rule 1, in its order:
-    1. a malformed CSV line, or a row whose key (or updated_at, where the table has one) is
+    1. a malformed CSV line, a row a vendor mapping could not map (_source_reason), or a row
+       whose key (or updated_at, where the table has one) is
        empty, unparseable or (updated_at) out of range is rejected (pre_reject_reason);
     2. the remaining rows are de-duplicated per key:
        - with updated_at: the latest updated_at wins; a row identical to the winner is a
@@ -50,6 +51,7 @@
                 md5(raw_record) as row_fingerprint,
                 case
                     when _is_malformed then 'malformed_csv_line'
+                    when _source_reason is not null then _source_reason
                     {%- for column in key_columns %}
                     when {{ column }} is null then 'missing_key:{{ column }}'
                     {%- endfor %}

@@ -54,26 +54,34 @@
 {%- endmacro %}
 
 
-{#- True when every run re-reads the whole raw table: seeds, and source tables without the
-    loader's batch columns. -#}
+{#- True when every run re-reads the whole raw table: seeds, vendor mappings, tables not
+    supplied, and source tables without the loader's batch columns. -#}
 {% macro raw_is_single_batch(table_name) -%}
-    {%- set mode = raw_input() -%}
-    {{ return(mode == 'seeds' or (mode == 'source' and not source_has_batches(table_name))) }}
+    {%- set mode = raw_table_input(table_name) -%}
+    {{ return(mode in ['seeds', 'mapped', 'empty'] or (mode == 'source' and not source_has_batches(table_name))) }}
 {%- endmacro %}
 
 
-{#- Select body: the raw rows of batches not loaded yet, with _raw_file, _raw_row, _is_malformed. -#}
+{#- Select body: the raw rows of batches not loaded yet, with _raw_file, _raw_row,
+    _is_malformed and _source_reason (NULL except from a vendor mapping). -#}
 {% macro raw_source(table_name) -%}
     {%- set seed_relation = ref('raw_' ~ table_name) -%}
-    {%- if raw_input() == 'seeds' %}
+    {%- set mode = raw_table_input(table_name) -%}
+    {%- if mode == 'seeds' %}
     select
         seed_rows.*,
         'seed:raw_{{ table_name }}' as _raw_file,
         row_number() over () as _raw_row,
-        false as _is_malformed
+        false as _is_malformed,
+        cast(null as {{ dbt.type_string() }}) as _source_reason
     from {{ seed_relation }} as seed_rows
+    {%- elif mode in ['mapped', 'empty'] %}
+    {{ mapped_rows_select(table_name) }}
     {%- elif raw_is_single_batch(table_name) %}
-    {{ source_rows_select(table_name) }}
+    select
+        source_rows.*,
+        cast(null as {{ dbt.type_string() }}) as _source_reason
+    from ({{ source_rows_select(table_name) }}) as source_rows
     {%- else -%}
         {%- set batches = raw_batches(table_name) -%}
         {%- set loaded = loaded_batches() -%}
@@ -87,10 +95,16 @@
             {#- After a replaced batch the pre-hook empties the table: every batch is new. -#}
             {%- if replaced or batch_id not in loaded -%}{%- do new_batches.append((path, batch_id)) -%}{%- endif -%}
         {%- endfor -%}
-        {%- if raw_input() == 'source' %}
-    {{ source_rows_select(table_name, new_batches | map('last') | list) }}
+        {%- if mode == 'source' %}
+    select
+        source_rows.*,
+        cast(null as {{ dbt.type_string() }}) as _source_reason
+    from ({{ source_rows_select(table_name, new_batches | map('last') | list) }}) as source_rows
         {%- else %}
-    select * from (
+    select
+        raw_files.*,
+        cast(null as {{ dbt.type_string() }}) as _source_reason
+    from (
         {{ raw_files_select(table_name, new_batches if new_batches else [batches[0]]) }}
     ) as raw_files
             {%- if not new_batches %}
@@ -182,11 +196,12 @@
 {%- endmacro %}
 
 
-{#- The columns a base model stores, in table order: the batch key and malformed flag, the
+{#- The columns a base model stores, in table order: the batch key, malformed flag and source
+    reason, the
     model's own columns (`columns`, with raw_record where the model puts it), then the row
     status columns that final adds. -#}
 {% macro stored_column_list(columns) -%}
-    {{ return(['_raw_file', '_raw_row', '_is_malformed'] + columns) }}
+    {{ return(['_raw_file', '_raw_row', '_is_malformed', '_source_reason'] + columns) }}
 {%- endmacro %}
 
 

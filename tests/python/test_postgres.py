@@ -334,3 +334,27 @@ def test_tables_landed_by_an_extract_load_tool(database: dict[str, str], tmp_pat
                            "from staging.stg_audit__row_counts")
             counts = {t: (raw, classified, ok) for t, raw, classified, ok in cursor.fetchall()}
     assert counts == {t: (n, n, True) for t, n in expected.items()}
+
+
+def test_fivetran_exports_on_postgres(database: dict[str, str], generated_raw: Path,
+                                      built_from_csv: Path, tmp_path: Path) -> None:
+    """Zendesk and Shopify exports (the round trip of test_vendor_mappings) loaded into the
+    schemas zendesk and shopify of a server and mapped back give DuckDB's marts of the raw
+    files they came from."""
+    from cs_kpi.datagen.fivetran import export
+
+    folder = tmp_path / "export"
+    export(built_from_csv, generated_raw, folder)
+    result = subprocess.run(
+        [sys.executable, "-m", "cs_kpi.load", "--source", "fivetran", "--raw-path", str(folder)],
+        cwd=PROJECT, env={**os.environ, **database, "CS_KPI_PII_SALT": SALT,
+                          "PYTHONPATH": str(PROJECT)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "zendesk.ticket: 1 file(s), 1 new batch(es)" in result.stdout
+    pg_dbt(["run"], database, tmp_path, raw_input="fivetran")
+    on_pg = pg_tables(database)
+    on_duckdb = duckdb_tables(built_from_csv)
+    marts = [name for name in on_duckdb if name.startswith("marts.kpi_")]
+    assert len(marts) >= 10
+    assert_same({m: on_duckdb[m] for m in marts}, {m: on_pg[m] for m in marts},
+                ("DuckDB from raw files", "PostgreSQL from Fivetran exports"))

@@ -89,7 +89,8 @@ def test_gate_stops_a_broken_export(generated_raw: Path, tmp_path: Path, capsys)
     code = main(["--database", str(database), "--raw-path", str(broken), "--no-docs"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "[CRITICAL] raw.row_counts  expect_column_values_to_be_between  column=rejected_pct" in out
+    assert ("[CRITICAL] raw.row_counts_sizable  expect_column_values_to_be_between  "
+            "column=rejected_pct") in out
 
 
 def test_gate_releases_the_warehouse(tiny_warehouse: Path) -> None:

@@ -35,6 +35,10 @@ with
         coalesce(sum(case when row_status = 'duplicate' then 1 else 0 end), 0) as duplicate_rows,
         coalesce(sum(case when row_status = 'rejected' then 1 else 0 end), 0) as rejected_rows,
         coalesce(sum(case
+            when row_status = 'rejected' and reject_reason in ({{ source_exclusion_reasons() }}) then 1
+            else 0
+        end), 0) as source_excluded_rows,
+        coalesce(sum(case
             when
                 row_status not in ('valid', 'superseded', 'duplicate', 'rejected')
                 or row_status is null then 1
@@ -63,10 +67,11 @@ final as (
         cast(superseded_rows as bigint) as superseded_rows,
         cast(duplicate_rows as bigint) as duplicate_rows,
         cast(rejected_rows as bigint) as rejected_rows,
+        cast(source_excluded_rows as bigint) as source_excluded_rows,
         cast(unclassified_rows as bigint) as unclassified_rows,
         cast(staging_rows as bigint) as staging_rows,
         cast(classified_rows as bigint) as classified_rows,
-        {{ pct('rejected_rows', 'raw_rows') }} as rejected_pct,
+        {{ pct('rejected_rows - source_excluded_rows', 'raw_rows - source_excluded_rows') }} as rejected_pct,
         raw_rows = valid_rows + superseded_rows + duplicate_rows + rejected_rows
         and unclassified_rows = 0
         and staging_rows = valid_rows as is_reconciled

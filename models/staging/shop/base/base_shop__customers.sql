@@ -34,6 +34,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('customer_id') }} as customer_id,
         {{ hash_pii('email') }} as email_hash,
         {{ hash_pii('phone') }} as phone_hash,

@@ -66,6 +66,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('line_number') }} as line_number,
         {{ clean_text('product_id') }} as product_id,

@@ -28,6 +28,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ raw_texts(text_columns) }},

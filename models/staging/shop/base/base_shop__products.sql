@@ -29,6 +29,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         {{ clean_category('product_line') }} as product_line,

@@ -34,6 +34,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('response_id') }} as response_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('ticket_id') }} as ticket_id,

@@ -28,6 +28,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('shift_id') }} as shift_id,
         {{ clean_text('agent_id') }} as agent_id,
         {{ raw_texts(text_columns) }},

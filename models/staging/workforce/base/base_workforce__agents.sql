@@ -28,6 +28,7 @@ cleaned as (
         _raw_file,
         _raw_row,
         _is_malformed,
+        _source_reason,
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('agent_name') }} as agent_name,
         {{ clean_text('team') }} as team,

@@ -1,0 +1,235 @@
+{#
+    Vendor exports in (var raw_input: fivetran). The mapping models of models/sources/<vendor>/
+    read the vendor tables as Fivetran lands them (dbt sources zendesk and shopify, in the
+    schemas of the vars zendesk_schema and shopify_schema) and return raw contract rows
+    (SPEC part A: every column text) plus the row bookkeeping the staging base models read:
+    _raw_file, _raw_row, _is_malformed and _source_reason. Staging, rules and marts do not
+    change. The raw tables no vendor provides (agents, agent_shifts, calls, surveys) are read
+    from the schema raw_schema when present, as with raw_input: source, and are empty otherwise.
+#}
+
+{#- Raw contract table -> the mapping model that provides it. -#}
+{% macro vendor_table_models() -%}
+    {{ return({
+        'tickets': 'map_zendesk__tickets',
+        'customers': 'map_shopify__customers',
+        'orders': 'map_shopify__orders',
+        'order_items': 'map_shopify__order_items',
+        'products': 'map_shopify__products',
+    }) }}
+{%- endmacro %}
+
+
+{#- Where one raw table comes from: seeds | files | source | mapped | empty. -#}
+{% macro raw_table_input(table_name) -%}
+    {%- set mode = raw_input() -%}
+    {%- if mode != 'fivetran' -%}
+        {{ return(mode) }}
+    {%- endif -%}
+    {%- if table_name in vendor_table_models() -%}
+        {{ return('mapped') }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return('source') }}
+    {%- endif -%}
+    {{ return('source' if source_table_columns(table_name) is not none else 'empty') }}
+{%- endmacro %}
+
+
+{#- Select body: a mapped raw table (its mapping model), or no rows for a table not supplied;
+    contract columns plus _raw_file, _raw_row, _is_malformed, _source_reason. -#}
+{% macro mapped_rows_select(table_name) -%}
+    {%- if not execute -%}
+        {%- if raw_table_input(table_name) == 'mapped' -%}
+            select * from {{ ref(vendor_table_models()[table_name]) }}
+        {%- else -%}
+            select 1 as parse_time_placeholder
+        {%- endif -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set columns = raw_contract_columns(table_name) | map('first') | list -%}
+    {%- if raw_table_input(table_name) == 'mapped' %}
+    select
+        {%- for column in columns %}
+        mapped_rows.{{ column }},
+        {%- endfor %}
+        mapped_rows._raw_file,
+        mapped_rows._raw_row,
+        mapped_rows._is_malformed,
+        mapped_rows._source_reason
+    from {{ ref(vendor_table_models()[table_name]) }} as mapped_rows
+    {%- else %}
+    select
+        {%- for column in columns %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as _raw_file,
+        cast(null as {{ dbt.type_bigint() }}) as _raw_row,
+        false as _is_malformed,
+        cast(null as {{ dbt.type_string() }}) as _source_reason
+    where 1 = 0
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The declared source node of a vendor table (models/sources/<vendor>/_<vendor>__sources.yml). -#}
+{% macro vendor_source_node(source_name, table_name) -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.package_name == project_name and node.source_name == source_name and node.name == table_name -%}
+            {{ return(node) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{#- Lower-cased column names of a vendor table; none when it does not exist. -#}
+{% macro vendor_table_columns(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {{ return(relation_column_names(relation.schema, relation.identifier)) }}
+{%- endmacro %}
+
+
+{#- Lower-cased column names of schema.identifier from information_schema (none when the
+    table does not exist). A plain query: the adapter's column cache opens a transaction
+    that on-run-start hooks would then roll back. -#}
+{% macro relation_column_names(schema, identifier) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set found = run_query("select lower(column_name) from information_schema.columns where lower(table_schema) = lower("
+        ~ sql_string(schema) ~ ") and lower(table_name) = lower(" ~ sql_string(identifier) ~ ") order by ordinal_position") -%}
+    {%- set names = found.columns[0].values() | list -%}
+    {{ return(names if names else none) }}
+{%- endmacro %}
+
+
+{#-
+    Select body: a vendor table as its declared columns, every one text (a declared column
+    the table lacks is NULL), plus _raw_file, _raw_row, _is_malformed: the loader's
+    (cs_kpi.load) when it wrote the table, else one batch '<source>.<table>' numbered in key
+    order. An optional table (meta optional_table) that does not exist gives no rows.
+-#}
+{% macro vendor_rows(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if not execute -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {%- set node = vendor_source_node(source_name, table_name) -%}
+        {%- set present = vendor_table_columns(source_name, table_name) -%}
+        {%- set batched = present is not none and '_raw_file' in present and '_raw_row' in present and '_is_malformed' in present %}
+    select
+        {%- for column in node.columns.values() %}
+        {% if present is not none and column.name in present -%}
+        cast(vendor_rows.{{ column.name }} as {{ dbt.type_string() }})
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as {{ column.name }},
+        {%- endfor %}
+        {%- if batched %}
+        vendor_rows._raw_file,
+        vendor_rows._raw_row,
+        vendor_rows._is_malformed
+        {%- elif present is none %}
+        cast(null as {{ dbt.type_string() }}) as _raw_file,
+        cast(null as {{ dbt.type_bigint() }}) as _raw_row,
+        false as _is_malformed
+        {%- else %}
+        '{{ source_name }}.{{ table_name }}' as _raw_file,
+        row_number() over (order by {% for key in node.meta.get('key', []) %}cast(vendor_rows.{{ key }} as {{ dbt.type_string() }}){{ ', ' if not loop.last }}{% endfor %}) as _raw_row,
+        false as _is_malformed
+        {%- endif %}
+        {%- if present is none %}
+    from (select 1 as no_table) as vendor_rows
+    where 1 = 0
+        {%- else %}
+    from {{ relation }} as vendor_rows
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A vendor flag column ('TRUE', 'true', 't', '1', ...) as a boolean; empty is false. -#}
+{% macro vendor_flag(expression) -%}
+    coalesce(lower(trim({{ expression }})) in ('true', 't', '1', 'yes'), false)
+{%- endmacro %}
+
+
+{#-
+    on-run-start with raw_input: fivetran: every required vendor table exists with its
+    required columns (one line per problem, naming the table and columns, never a value);
+    the raw tables no vendor provides are checked when present and named when not.
+-#}
+{% macro check_vendor_inputs() -%}
+    {%- set problems = [] -%}
+    {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- if node.package_name == project_name and node.source_name in ['zendesk', 'shopify'] -%}
+            {%- set present = vendor_table_columns(node.source_name, node.name) -%}
+            {%- if present is none -%}
+                {%- if not node.meta.get('optional_table', false) -%}
+                    {%- do problems.append(node.schema ~ "." ~ node.name ~ ": table not found (Fivetran's " ~ node.source_name
+                        ~ " connector lands it; for files: DIR/" ~ node.source_name ~ "/" ~ node.name ~ ".csv, loaded by `cs-kpi load --source fivetran --raw-path DIR`)") -%}
+                {%- else -%}
+                    {{ log(node.schema ~ "." ~ node.name ~ ": optional table not found; read as empty", info=true) }}
+                {%- endif -%}
+            {%- else -%}
+                {%- set missing = [] -%}
+                {%- for column in node.columns.values() -%}
+                    {%- if column.meta.get('required', false) and column.name not in present -%}{%- do missing.append(column.name) -%}{%- endif -%}
+                {%- endfor -%}
+                {%- if missing -%}
+                    {%- do problems.append(node.schema ~ "." ~ node.name ~ ": required column" ~ ("s" if missing | length > 1 else "")
+                        ~ " missing: " ~ missing | join(", ")) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for table_name in raw_table_names() -%}
+        {%- if table_name not in vendor_table_models() -%}
+            {%- if raw_table_input(table_name) == 'source' -%}
+                {%- do problems.extend(source_problems(table_name)) -%}
+            {%- else -%}
+                {{ log(var('raw_schema', 'raw') ~ ".raw_" ~ table_name ~ ": not supplied (no vendor source provides raw_" ~ table_name
+                    ~ "); read as empty, and the marts built from it are empty", info=true) }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("vendor input check failed (" ~ problems | length ~ " problem"
+            ~ ("s" if problems | length > 1 else "") ~ "):\n  " ~ problems | join("\n  ")) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The contract value of a vendor value, from the seed vendor_value_maps (vendor, field,
+    source_value, contract_value), matched after trim and lower-case: emits a left join of
+    the seed as `alias` for field `field` on `expression`. Use
+    vendor_mapped_value(alias) for the mapped value and vendor_unmapped_reason(alias, ...)
+    for the reject reason of a value the seed does not list. An empty contract_value maps
+    to NULL (e.g. a channel that says nothing about how the customer wrote).
+-#}
+{% macro vendor_value_join(alias, vendor, field, expression) -%}
+    left join {{ ref('vendor_value_maps') }} as {{ alias }}
+        on
+            {{ alias }}.vendor = '{{ vendor }}'
+            and {{ alias }}.field = '{{ field }}'
+            and lower(trim({{ alias }}.source_value)) = lower(trim({{ expression }}))
+{%- endmacro %}
+
+{% macro vendor_mapped_value(alias) -%}
+    nullif(lower(trim({{ alias }}.contract_value)), '')
+{%- endmacro %}
+
+{#- 'unmapped_value:<column>=<value>' when the value is present but not in the seed. -#}
+{% macro vendor_unmapped_reason(alias, column, expression) -%}
+    case
+        when nullif(trim({{ expression }}), '') is not null and {{ alias }}.field is null
+            then 'unmapped_value:{{ column }}=' || lower(trim({{ expression }}))
+    end
+{%- endmacro %}
+
+
+{#- Reject reasons that mean "the source says this row does not count", not "bad data":
+    counted apart in stg_audit__row_counts (source_excluded_rows). -#}
+{% macro source_exclusion_reasons() -%}
+    'deleted_in_source', 'test_order'
+{%- endmacro %}
