@@ -15,8 +15,9 @@ removed file's rows are deleted, all in one transaction.
 ``--source fivetran``: ``DIR/zendesk/<table>.csv`` and ``DIR/shopify/<table>.csv`` (Fivetran's
 table names, see ``cs_kpi.vendor_schema``) go to the schemas ``zendesk`` and ``shopify``
 (``CS_KPI_ZENDESK_SCHEMA``, ``CS_KPI_SHOPIFY_SCHEMA``), their declared columns as text (other
-columns, such as Fivetran's own, are ignored); the raw tables no vendor provides come from
-``DIR/raw_<name>.csv`` when present. dbt then reads them with ``--vars '{raw_input: fivetran}'``.
+columns, such as Fivetran's own, are ignored); ``--source freshdesk`` likewise loads
+``DIR/freshdesk/ticket.csv``. The raw tables no vendor provides come from
+``DIR/raw_<name>.csv`` when present. dbt then reads them with ``--vars '{raw_input: <source>}'``.
 
 The warehouse (``--target``): the PostgreSQL server of the standard libpq variables (PGHOST,
 PGPORT, PGUSER, PGPASSWORD, PGDATABASE), the default when CS_KPI_TARGET=postgres or PGHOST is
@@ -41,12 +42,13 @@ import duckdb
 from cs_kpi import raw_reader
 from cs_kpi.raw_schema import RAW_TABLES
 from cs_kpi.secrets import ENV_VAR as SALT_ENV_VAR
-from cs_kpi.vendor_schema import VENDOR_PROVIDES, VENDOR_TABLES, VendorTable
+from cs_kpi.vendor_schema import SYSTEM_VENDORS, VENDOR_PROVIDES, VENDOR_TABLES, VendorTable
 from cs_kpi.warehouse import TARGET_ENV, Connection, WarehouseError, from_path
 
 NULL_MARKER = r"\N"
 BATCH_COLUMNS = ("_raw_file", "_raw_row", "_is_malformed", "_loaded_at")
-VENDOR_SCHEMA_ENV = {"zendesk": "CS_KPI_ZENDESK_SCHEMA", "shopify": "CS_KPI_SHOPIFY_SCHEMA"}
+VENDOR_SCHEMA_ENV = {"zendesk": "CS_KPI_ZENDESK_SCHEMA", "shopify": "CS_KPI_SHOPIFY_SCHEMA",
+                     "freshdesk": "CS_KPI_FRESHDESK_SCHEMA"}
 
 
 class LoadError(Exception):
@@ -179,6 +181,8 @@ def plan(raw_path: str, raw_format: str, schema: str, source: str | None) -> lis
         provided = VENDOR_PROVIDES[source]
         missing = []
         for table in VENDOR_TABLES:
+            if table.vendor not in SYSTEM_VENDORS[source]:
+                continue
             paths = vendor_files(raw_path, table, raw_format)
             if not paths and not table.optional_table:
                 missing.append(f"{table.vendor}/{table.table}.{raw_format}")

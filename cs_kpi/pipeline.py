@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cs_kpi import preflight
 from cs_kpi.secrets import ENV_VAR as SALT_ENV_VAR
+from cs_kpi.vendor_schema import VENDOR_PROVIDES
 from cs_kpi.warehouse import TARGET_ENV, Warehouse, from_path
 from cs_kpi.warehouse_state import LOCK_HELD_ENV, WarehouseBusy, warehouse_lock
 
@@ -105,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw-path", default=None)
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    parser.add_argument("--source", choices=["fivetran"], default=None,
-                        help="vendor exports (Zendesk + Shopify in Fivetran's schema) instead "
-                             "of the raw contract files")
+    parser.add_argument("--source", choices=sorted(VENDOR_PROVIDES), default=None,
+                        help="vendor exports instead of the raw contract files (fivetran: "
+                             "Zendesk + Shopify in Fivetran's schema; freshdesk: tickets)")
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--database", type=Path, default=None,
                         help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb)")

@@ -225,11 +225,37 @@ VENDOR_TABLES: tuple[VendorTable, ...] = (
         ),
         optional_table=True,
     ),
+    VendorTable(
+        "freshdesk",
+        "ticket",
+        columns=(
+            "id",
+            "requester_id",
+            "responder_id",
+            "source",
+            "status",
+            "priority",
+            "created_at",
+            "updated_at",
+            "stats_first_responded_at",
+            "stats_resolved_at",
+            "stats_closed_at",
+            "spam",
+            "deleted",
+        ),
+        required=("id", "status", "created_at", "updated_at"),
+    ),
 )
 
 VENDOR_TABLES_BY_NAME: dict[str, VendorTable] = {table.name: table for table in VENDOR_TABLES}
 
-# Which raw contract tables each source system provides (the rest come from raw_<name> files).
+# Each source system (dbt var source_systems): the vendors whose tables it reads and the
+# raw contract tables its mappings provide (the rest come from raw_<name> files).
+SYSTEM_VENDORS: dict[str, tuple[str, ...]] = {
+    "fivetran": ("zendesk", "shopify"),
+    "freshdesk": ("freshdesk",),
+}
 VENDOR_PROVIDES: dict[str, tuple[str, ...]] = {
     "fivetran": ("tickets", "customers", "orders", "order_items", "products"),
+    "freshdesk": ("tickets",),
 }

@@ -59,10 +59,16 @@ class BuildState:
     raw_format: str
     status: str
 
+    @property
+    def in_warehouse(self) -> bool:
+        """Built from warehouse tables: source:<schema> or <system>:<schemas> (not a path)."""
+        system, _, schemas = self.raw_input.partition(":")
+        return bool(schemas) and system.isidentifier()
+
     def same_input(self, raw_path: str | None) -> bool:
         if not raw_path or self.raw_input == "seeds":
             return not raw_path and self.raw_input == "seeds"
-        if self.raw_input.startswith(("source:", "fivetran:")):  # loaded into the warehouse
+        if self.in_warehouse:  # loaded from raw_path into the warehouse's tables
             return True
         return os.path.abspath(self.raw_input) == os.path.abspath(str(raw_path))
 
@@ -89,6 +95,7 @@ def describe_input(state: BuildState) -> str:
         return "the seeds"
     if state.raw_input.startswith("source:"):
         return f"the raw tables of schema {state.raw_input.removeprefix('source:')}"
-    if state.raw_input.startswith("fivetran:"):
-        return f"the Fivetran tables of schemas {state.raw_input.removeprefix('fivetran:')}"
+    if state.in_warehouse:
+        system, _, schemas = state.raw_input.partition(":")
+        return f"the {system} tables of schemas {schemas}"
     return f"{state.raw_input} ({state.raw_format})"

@@ -6,10 +6,11 @@
       or parquet, read by the project's reader (cs_kpi/raw_reader.py, registered on the DuckDB
       connection by the cs_kpi dbt-duckdb plugin): fixed CSV dialect, header matched after
       trim/lower-case, missing optional columns NULL, malformed lines flagged (_is_malformed);
-    - fivetran (var raw_input: fivetran): vendor tables as Fivetran lands them (Zendesk in the
-      schema var zendesk_schema, Shopify in shopify_schema), turned into the raw contract by
-      the mapping models of models/sources/ (macros/raw/vendor_inputs.sql); the tables no
-      vendor provides are read as with source when present, else they are empty;
+    - a source system (var raw_input: fivetran, freshdesk, ...; var source_systems): vendor
+      tables as an extract-load tool lands them (fivetran: Zendesk in the schema var
+      zendesk_schema, Shopify in shopify_schema), turned into the raw contract by the mapping
+      models of models/sources/ (macros/raw/vendor_inputs.sql); the tables no vendor
+      provides are read as with source when present, else they are empty;
     - source (var raw_input: source, the default on a server when the tables exist): the
       tables raw_<name> of the schema var raw_schema
       (default raw), declared as dbt sources in models/staging/<source>/_<source>__sources.yml,
@@ -21,12 +22,14 @@
 #}
 {% macro raw_input() -%}
     {%- set requested = var('raw_input', none) -%}
-    {%- if requested not in [none, 'seeds', 'files', 'source', 'fivetran'] -%}
-        {{ exceptions.raise_compiler_error("var raw_input must be seeds, files, source or fivetran, got '" ~ requested ~ "'") }}
+    {%- set systems = var('source_systems', {}) -%}
+    {%- if requested not in [none, 'seeds', 'files', 'source'] and requested not in systems -%}
+        {{ exceptions.raise_compiler_error("var raw_input must be seeds, files, source or a source system of var source_systems ("
+            ~ systems.keys() | list | join(', ') ~ "), got '" ~ requested ~ "'") }}
     {%- endif -%}
     {%- if var('raw_path', none) -%}
-        {%- if requested == 'fivetran' -%}
-            {{ exceptions.raise_compiler_error("var raw_input: fivetran reads the vendor tables of the warehouse; load a folder of exports first with `cs-kpi load --source fivetran --raw-path DIR` (or run `make build SOURCE=fivetran RAW_PATH=DIR`), then build without raw_path") }}
+        {%- if requested in systems -%}
+            {{ exceptions.raise_compiler_error("var raw_input: " ~ requested ~ " reads the vendor tables of the warehouse; load a folder of exports first with `cs-kpi load --source " ~ requested ~ " --raw-path DIR` (or run `make build SOURCE=" ~ requested ~ " RAW_PATH=DIR`), then build without raw_path") }}
         {%- endif -%}
         {%- if requested not in [none, 'files'] -%}
             {{ exceptions.raise_compiler_error("var raw_path reads files; it cannot be combined with raw_input: " ~ requested) }}
@@ -295,7 +298,7 @@
     missing optional columns are listed.
 -#}
 {% macro check_raw_inputs() -%}
-    {%- if execute and raw_input() == 'fivetran' -%}
+    {%- if execute and raw_input() in var('source_systems', {}) -%}
         {{ check_vendor_inputs() }}
     {%- elif execute and raw_input() == 'source' -%}
         {%- set problems = [] -%}

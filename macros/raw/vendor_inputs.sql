@@ -1,29 +1,31 @@
 {#
-    Vendor exports in (var raw_input: fivetran). The mapping models of models/sources/<vendor>/
-    read the vendor tables as Fivetran lands them (dbt sources zendesk and shopify, in the
-    schemas of the vars zendesk_schema and shopify_schema) and return raw contract rows
+    Vendor exports in (var raw_input: <system>, a key of var source_systems: fivetran,
+    freshdesk). The mapping models of models/sources/<vendor>/ read the vendor tables as an
+    extract-load tool lands them (fivetran: dbt sources zendesk and shopify, in the schemas
+    of the vars zendesk_schema and shopify_schema) and return raw contract rows
     (SPEC part A: every column text) plus the row bookkeeping the staging base models read:
     _raw_file, _raw_row, _is_malformed and _source_reason. Staging, rules and marts do not
     change. The raw tables no vendor provides (agents, agent_shifts, calls, surveys) are read
     from the schema raw_schema when present, as with raw_input: source, and are empty otherwise.
 #}
 
-{#- Raw contract table -> the mapping model that provides it. -#}
+{#- Raw contract table -> the mapping model that provides it, for the system of raw_input. -#}
 {% macro vendor_table_models() -%}
-    {{ return({
-        'tickets': 'map_zendesk__tickets',
-        'customers': 'map_shopify__customers',
-        'orders': 'map_shopify__orders',
-        'order_items': 'map_shopify__order_items',
-        'products': 'map_shopify__products',
-    }) }}
+    {{ return(var('source_systems', {}).get(raw_input(), {})) }}
+{%- endmacro %}
+
+
+{#- The dbt sources that hold raw contract tables (models/staging/); any other enabled
+    source belongs to the active source system's vendors. -#}
+{% macro contract_source_names() -%}
+    {{ return(['helpdesk', 'phone', 'survey', 'shop', 'workforce']) }}
 {%- endmacro %}
 
 
 {#- Where one raw table comes from: seeds | files | source | mapped | empty. -#}
 {% macro raw_table_input(table_name) -%}
     {%- set mode = raw_input() -%}
-    {%- if mode != 'fivetran' -%}
+    {%- if mode not in var('source_systems', {}) -%}
         {{ return(mode) }}
     {%- endif -%}
     {%- if table_name in vendor_table_models() -%}
@@ -154,19 +156,20 @@
 
 
 {#-
-    on-run-start with raw_input: fivetran: every required vendor table exists with its
+    on-run-start with raw_input: <system>: every required vendor table exists with its
     required columns (one line per problem, naming the table and columns, never a value);
     the raw tables no vendor provides are checked when present and named when not.
 -#}
 {% macro check_vendor_inputs() -%}
     {%- set problems = [] -%}
     {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
-        {%- if node.package_name == project_name and node.source_name in ['zendesk', 'shopify'] -%}
+        {%- if node.package_name == project_name and node.source_name not in contract_source_names() -%}
             {%- set present = vendor_table_columns(node.source_name, node.name) -%}
             {%- if present is none -%}
                 {%- if not node.meta.get('optional_table', false) -%}
-                    {%- do problems.append(node.schema ~ "." ~ node.name ~ ": table not found (Fivetran's " ~ node.source_name
-                        ~ " connector lands it; for files: DIR/" ~ node.source_name ~ "/" ~ node.name ~ ".csv, loaded by `cs-kpi load --source fivetran --raw-path DIR`)") -%}
+                    {%- do problems.append(node.schema ~ "." ~ node.name ~ ": table not found (the " ~ node.source_name
+                        ~ " connector of your extract-load tool lands it; for files: DIR/" ~ node.source_name ~ "/" ~ node.name
+                        ~ ".csv, loaded by `cs-kpi load --source " ~ raw_input() ~ " --raw-path DIR`)") -%}
                 {%- else -%}
                     {{ log(node.schema ~ "." ~ node.name ~ ": optional table not found; read as empty", info=true) }}
                 {%- endif -%}
@@ -232,4 +235,76 @@
     counted apart in stg_audit__row_counts (source_excluded_rows). -#}
 {% macro source_exclusion_reasons() -%}
     'deleted_in_source', 'test_order'
+{%- endmacro %}
+
+
+{#-
+    Select body of a generic mapping model: one vendor table -> one raw contract table,
+    described by the model's YAML (config.meta.mapping), so a new tool needs a YAML entry and
+    a one-line model, {{ generic_mapping('<source>', '<table>') }}, instead of SQL. The model
+    names the dbt source table it reads; its YAML gives:
+      raw_table: tickets                       the raw contract table it provides
+      columns: {<contract column>: <source column> | [<first>, <fallback>, ...] | null}
+      values: {<contract column>: {<source value>: <contract value>, ...}}
+          matched after trim and lower-case; an empty contract value maps to NULL; a value
+          not listed -> _source_reason unmapped_value:<source column>=<value>
+      exclude: [{column: <flag column>, reason: deleted_in_source}, ...]
+          a row whose flag is true is rejected with that reason
+    Contract columns the mapping does not name are NULL (empty: 0 for the counts).
+-#}
+{% macro generic_mapping(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ vendor_rows(source_name, table_name) }}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set mapping = model.config.meta.get('mapping') -%}
+    {%- if not mapping -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ": generic_mapping needs config.meta.mapping in the model's YAML") }}
+    {%- endif -%}
+    {%- set columns = raw_contract_columns(mapping['raw_table']) | map('first') | list -%}
+    {%- set values = mapping.get('values', {}) -%}
+    {%- set expressions = {} -%}
+    {%- set reasons = [] -%}
+    {%- for rule in mapping.get('exclude', []) -%}
+        {%- do reasons.append("case when " ~ vendor_flag('source_rows.' ~ rule['column']) ~ " then '" ~ rule['reason'] ~ "' end") -%}
+    {%- endfor -%}
+    {%- for column in columns -%}
+        {%- set named = mapping['columns'].get(column) -%}
+        {%- if named is none -%}
+            {%- set expression = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+        {%- elif named is string -%}
+            {%- set expression = 'source_rows.' ~ named -%}
+        {%- else -%}
+            {%- set parts = [] -%}
+            {%- for name in named -%}{%- do parts.append("nullif(trim(source_rows." ~ name ~ "), '')") -%}{%- endfor -%}
+            {%- set expression = 'coalesce(' ~ parts | join(', ') ~ ')' -%}
+        {%- endif -%}
+        {%- if column in values and named is not none -%}
+            {%- set label = named if named is string else column -%}
+            {%- set cases = [] -%}
+            {%- set listed = [] -%}
+            {%- for source_value, contract_value in values[column].items() -%}
+                {%- set key = source_value | string | trim | lower -%}
+                {%- do listed.append(sql_string(key)) -%}
+                {%- do cases.append("when " ~ sql_string(key) ~ " then " ~ (sql_string(contract_value) if contract_value not in [none, ''] else 'null')) -%}
+            {%- endfor -%}
+            {%- do reasons.append("case when nullif(trim(" ~ expression ~ "), '') is not null and lower(trim(" ~ expression ~ ")) not in ("
+                ~ listed | join(', ') ~ ") then 'unmapped_value:" ~ label ~ "=' || lower(trim(" ~ expression ~ ")) end") -%}
+            {%- set expression = "case lower(trim(" ~ expression ~ ")) " ~ cases | join(' ') ~ " end" -%}
+        {%- endif -%}
+        {%- do expressions.update({column: expression}) -%}
+    {%- endfor %}
+    select
+        {%- for column in columns %}
+        {{ expressions[column] }} as {{ column }},
+        {%- endfor %}
+        source_rows._raw_file,
+        source_rows._raw_row,
+        source_rows._is_malformed,
+        {% if reasons -%}
+        coalesce({{ reasons | join(', ') }})
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as _source_reason
+    from ({{ vendor_rows(source_name, table_name) }}) as source_rows
 {%- endmacro %}

@@ -32,12 +32,18 @@
 {%- endmacro %}
 
 {#- The input of a build without raw_path: seeds, source:<raw schema> or
-    fivetran:<zendesk schema>,<shopify schema>,<raw schema>. -#}
+    <system>:<vendor schemas>,<raw schema> (e.g. fivetran:zendesk,shopify,raw). -#}
 {% macro build_input_label() -%}
     {%- if raw_input() == 'source' -%}
         {{ return('source:' ~ var('raw_schema', 'raw')) }}
-    {%- elif raw_input() == 'fivetran' -%}
-        {{ return('fivetran:' ~ var('zendesk_schema', 'zendesk') ~ ',' ~ var('shopify_schema', 'shopify') ~ ',' ~ var('raw_schema', 'raw')) }}
+    {%- elif raw_input() in var('source_systems', {}) -%}
+        {%- set schemas = [] -%}
+        {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+            {%- if node.package_name == project_name and node.source_name not in contract_source_names() and node.schema not in schemas -%}
+                {%- do schemas.append(node.schema) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return(raw_input() ~ ':' ~ (schemas + [var('raw_schema', 'raw')]) | join(',')) }}
     {%- endif -%}
     {{ return('seeds') }}
 {%- endmacro %}

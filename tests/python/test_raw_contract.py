@@ -7,7 +7,7 @@ import yaml
 from conftest import PROJECT
 
 from cs_kpi.raw_schema import RAW_TABLES
-from cs_kpi.vendor_schema import VENDOR_TABLES
+from cs_kpi.vendor_schema import VENDOR_PROVIDES, VENDOR_TABLES
 
 
 def test_sources_declare_the_contract_columns() -> None:
@@ -35,3 +35,12 @@ def test_vendor_sources_declare_the_loader_columns() -> None:
     expected = {t.name: ([(c, c in t.required) for c in t.columns], t.optional_table)
                 for t in VENDOR_TABLES}
     assert declared == expected
+
+
+def test_source_systems_match_the_loader() -> None:
+    """dbt's var source_systems (which mapping model provides which raw table) and the
+    loader's VENDOR_PROVIDES name the same systems and tables."""
+    project = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
+    systems = project["vars"]["source_systems"]
+    assert {name: set(tables) for name, tables in systems.items()} == {
+        name: set(tables) for name, tables in VENDOR_PROVIDES.items()}

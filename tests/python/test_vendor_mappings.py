@@ -26,7 +26,7 @@ from test_marts_match_reference import CONTRACTED
 
 from cs_kpi.datagen.fivetran import export
 
-SAMPLES = PROJECT / "tests" / "fixtures" / "fivetran_samples"
+SAMPLES = PROJECT / "tests" / "vendor_exports" / "fivetran_samples"
 SALT = "test-only-salt-not-secret"
 
 
@@ -224,3 +224,25 @@ def test_pipeline_on_a_ten_ticket_export(built_from_csv: Path, generated_raw: Pa
     assert (database.parent / "published" / "dashboard" / "index.html").exists()
     counts = read_table(database, "staging.stg_audit__row_counts").set_index("raw_table")
     assert counts.loc["tickets", "raw_rows"] == 10
+
+
+def test_generic_mapping_of_a_freshdesk_export(tmp_path: Path) -> None:
+    """The documented generic mapping (models/sources/freshdesk/_freshdesk__models.yml):
+    numeric codes mapped, spam excluded, an unlisted code a reject with its value."""
+    database = tmp_path / "cs_kpi.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "cs_kpi.load", "--target", "duckdb", "--source", "freshdesk",
+         "--raw-path", str(PROJECT / "tests" / "vendor_exports" / "freshdesk")],
+        cwd=PROJECT, env=_env(database), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    subprocess.run([DBT, "build", "--vars", "{raw_input: freshdesk}"], cwd=PROJECT,
+                   env=_env(database), capture_output=True, text=True, check=True)
+    tickets = read_table(database, "staging.stg_helpdesk__tickets").set_index("ticket_id")
+    assert tickets.loc["102", "status"] == "solved" and tickets.loc["102", "channel"] == "chat"
+    assert tickets.loc["104", "status"] == "pending" and tickets.loc["104", "priority"] == "urgent"
+    assert tickets.loc["105", "status"] == "on_hold"
+    assert str(tickets.loc["103", "resolved_at"]) == "2026-03-05 12:00:00"  # stats_closed_at
+    rejects = read_table(database, "staging.stg_audit__rejected_rows")
+    reasons = dict(zip(rejects["record_key"], rejects["reject_reason"], strict=True))
+    assert reasons == {"106": "deleted_in_source", "107": "unmapped_value:source=3",
+                       "108": "unmapped_value:status=12"}
