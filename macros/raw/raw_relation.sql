@@ -129,7 +129,8 @@
 {%- endmacro %}
 
 
-{#- Problems with a raw source table, one line each (missing table, missing required column). -#}
+{#- Problems with a raw source table, one line each (missing table, missing required column,
+    a column whose type cannot be read as text). -#}
 {% macro source_problems(table_name) -%}
     {%- set relation = raw_source_relation(table_name) -%}
     {%- set present = source_table_columns(table_name) -%}
@@ -143,7 +144,8 @@
     {%- if missing -%}
         {{ return([relation ~ ": required column" ~ ("s" if missing | length > 1 else "") ~ " missing: " ~ missing | join(", ")]) }}
     {%- endif -%}
-    {{ return([]) }}
+    {{ return(column_type_problems(relation.schema ~ "." ~ relation.identifier, relation.schema, relation.identifier,
+        raw_contract_columns(table_name) | map('first') | list)) }}
 {%- endmacro %}
 
 

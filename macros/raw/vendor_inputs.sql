@@ -85,6 +85,24 @@
 {%- endmacro %}
 
 
+{#- Problems with the types of `columns` of schema.identifier, one line each: every raw value
+    is read as text, so a nested (struct, map, list) or binary column cannot be one. -#}
+{% macro column_type_problems(label, schema, identifier, columns) -%}
+    {%- set problems = [] -%}
+    {%- if not execute -%}{{ return(problems) }}{%- endif -%}
+    {%- set found = run_query("select lower(column_name), lower(data_type) from information_schema.columns where lower(table_schema) = lower("
+        ~ sql_string(schema) ~ ") and lower(table_name) = lower(" ~ sql_string(identifier) ~ ")") -%}
+    {%- for row in found.rows -%}
+        {%- set name, data_type = row[0], row[1] -%}
+        {%- if name in columns and (data_type.startswith('struct') or data_type.startswith('map') or data_type.startswith('union')
+            or data_type.endswith(']') or data_type in ['array', 'blob', 'bytea', 'user-defined', 'bit']) -%}
+            {%- do problems.append(label ~ "." ~ name ~ ": type " ~ data_type | upper ~ " cannot be read as text (a raw column holds one value: text, a number, a date or a timestamp)") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(problems) }}
+{%- endmacro %}
+
+
 {#- Lower-cased column names of a vendor table; none when it does not exist. -#}
 {% macro vendor_table_columns(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
@@ -182,6 +200,8 @@
                     {%- do problems.append(node.schema ~ "." ~ node.name ~ ": required column" ~ ("s" if missing | length > 1 else "")
                         ~ " missing: " ~ missing | join(", ")) -%}
                 {%- endif -%}
+                {%- do problems.extend(column_type_problems(node.schema ~ "." ~ node.name, node.schema, node.name,
+                    node.columns.keys() | list)) -%}
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}

@@ -246,3 +246,50 @@ def test_generic_mapping_of_a_freshdesk_export(tmp_path: Path) -> None:
     reasons = dict(zip(rejects["record_key"], rejects["reject_reason"], strict=True))
     assert reasons == {"106": "deleted_in_source", "107": "unmapped_value:source=3",
                        "108": "unmapped_value:status=12"}
+
+
+def test_vendor_columns_are_checked_at_the_door(tmp_path: Path) -> None:
+    """A landed table without a required column, or with a column no text can hold, stops
+    the build before any model, naming the table and column (never a value)."""
+    database = tmp_path / "cs_kpi.duckdb"
+    load_vendor(SAMPLES, database)
+    with duckdb.connect(str(database)) as con:
+        con.execute("alter table zendesk.ticket drop column created_at")
+        con.execute("alter table shopify.\"order\" drop column financial_status")
+        con.execute("alter table shopify.\"order\" add column financial_status struct(code int)")
+    result = subprocess.run([DBT, "build", "--vars", "{raw_input: fivetran}"], cwd=PROJECT,
+                            env=_env(database), capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "vendor input check failed (2 problems)" in result.stdout
+    assert "zendesk.ticket: required column missing: created_at" in result.stdout
+    assert "shopify.order.financial_status: type STRUCT(CODE INTEGER) cannot be read" \
+        in result.stdout
+    assert "OK created" not in result.stdout
+
+
+def test_a_second_sync_gives_the_same_marts(built_from_csv: Path, generated_raw: Path,
+                                            tmp_path: Path) -> None:
+    """Fivetran syncs again: the first sync held half the tickets and orders, the second all of
+    them (files replaced, loaded again). The incremental build after it equals the marts of
+    the raw files: mapped tables are re-read whole, every run."""
+    full = tmp_path / "full"
+    export(built_from_csv, generated_raw, full)
+    sync = tmp_path / "sync"
+    shutil.copytree(full, sync)
+    tickets = pd.read_csv(full / "zendesk" / "ticket.csv", dtype=str, keep_default_na=False)
+    tickets.iloc[: len(tickets) // 2].to_csv(sync / "zendesk" / "ticket.csv", index=False)
+    orders = pd.read_csv(full / "shopify" / "order.csv", dtype=str, keep_default_na=False)
+    orders.iloc[: len(orders) // 2].to_csv(sync / "shopify" / "order.csv", index=False)
+    database = tmp_path / "warehouse" / "cs_kpi.duckdb"
+    database.parent.mkdir()
+    load_vendor(sync, database)
+    build_vendor(database)
+    for table in ("zendesk/ticket.csv", "shopify/order.csv"):
+        shutil.copy(full / table, sync / table)
+    printed = load_vendor(sync, database)
+    assert "zendesk.ticket: 1 file(s), 1 new batch(es)" in printed
+    assert "1 replaced or removed batch(es) deleted" in printed
+    build_vendor(database)
+    for mart in CONTRACTED:
+        pd.testing.assert_frame_equal(_mart(database, mart), _mart(built_from_csv, mart),
+                                      check_dtype=False, rtol=1e-9)
