@@ -124,7 +124,7 @@ lint:
 	@# incremental models on a laptop after `make build` exactly as in CI.
 	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests --processes 2 $(QUIET_EXIT)
 	@# The vendor mappings are enabled only with their raw_input: linted with it.
-	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models/sources/zendesk models/sources/shopify \
+	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models/sources/zendesk models/sources/shopify models/sources/fivetran \
 	  --config scripts/lint/fivetran.sqlfluff --processes 2 $(QUIET_EXIT)
 	CS_KPI_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models/sources/freshdesk \
 	  --config scripts/lint/freshdesk.sqlfluff $(QUIET_EXIT)

@@ -101,6 +101,11 @@ def test_round_trip_accounts_for_every_row(round_trip: tuple[Path, dict]) -> Non
     # Only valid rows were exported: nothing the mapping produces is rejected.
     for table in ("tickets", "customers", "orders", "order_items", "products"):
         assert counts.loc[table, "rejected_rows"] == 0, table
+    vendor = read_table(database, "mapped.map_fivetran__vendor_rows")
+    assert vendor["is_reconciled"].all()
+    # An export of valid rows: every row is read, except the group (no contract column).
+    ignored = vendor[vendor["outcome"] == "ignored"]
+    assert set(ignored["vendor_table"]) == {"zendesk.group"}
     # The few tickets Zendesk's shape cannot carry exactly (counted by the exporter) are
     # reopened tickets that never got resolved_at: they are not in any contracted mart.
     assert set(inexpressible) <= {
@@ -126,6 +131,13 @@ def test_fivetran_sample_rows_build_and_reconcile(tmp_path: Path) -> None:
     reasons = rejects.groupby(["raw_table", "reject_reason"]).size().to_dict()
     assert reasons == {("tickets", "deleted_in_source"): 3,
                        ("order_items", "product_missing"): 3}
+    # The vendor rows no contract row comes from are accounted for too, with the reason.
+    vendor = read_table(database, "mapped.map_fivetran__vendor_rows")
+    assert vendor["is_reconciled"].all()
+    assert len(set(vendor["vendor_table"])) == 11
+    outcome = vendor.set_index(["vendor_table", "outcome"])["vendor_rows"].to_dict()
+    assert outcome[("zendesk.ticket_comment", "ignored")] == 20  # of tickets not in the sample
+    assert outcome[("zendesk.ticket", "mapped")] == 10
 
 
 def _rewrite(path: Path, change) -> None:
