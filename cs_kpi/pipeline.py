@@ -34,7 +34,9 @@ from cs_kpi.warehouse_state import LOCK_HELD_ENV, WarehouseBusy, warehouse_lock
 
 
 def _run(step: str, command: list[str]) -> int:
-    print(f"==> {step}", flush=True)
+    # On a line of its own: the step before may end its output without a newline (DuckDB's
+    # binding prints a leak report at exit), and the Makefile filters that report's lines.
+    print(f"\n==> {step}", flush=True)
     return subprocess.run(command, check=False).returncode
 
 

@@ -211,3 +211,34 @@
         {{ relation }}.{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#-
+    on-run-start: a base table stored by an older layout of the project (without one of the
+    batch columns of stored_column_list, e.g. _source_reason) cannot take this run's rows. It
+    holds nothing the raw input does not, so it is dropped and this run builds it from the
+    raw input again, as after a replaced batch (downstream models re-derive what it touched).
+-#}
+{% macro drop_outdated_base_tables() -%}
+    {%- if execute and flags.WHICH in ['build', 'run'] and not flags.FULL_REFRESH -%}
+        {%- set expected = stored_column_list([]) -%}
+        {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+            {%- if node.resource_type == 'model' and node.package_name == project_name
+                and node.name.startswith('base_') and node.config.materialized == 'incremental' -%}
+                {%- set present = relation_column_names(node.schema, node.alias) -%}
+                {%- if present is not none -%}
+                    {%- set missing = [] -%}
+                    {%- for column in expected -%}
+                        {%- if column not in present -%}{%- do missing.append(column) -%}{%- endif -%}
+                    {%- endfor -%}
+                    {%- if missing -%}
+                        {{ log(node.schema ~ "." ~ node.alias ~ ": stored by an older layout (no " ~ missing | join(", ")
+                            ~ "); rebuilt from the raw input", info=true) }}
+                        {%- do adapter.drop_relation(api.Relation.create(
+                            database=node.database, schema=node.schema, identifier=node.alias, type='table')) -%}
+                    {%- endif -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
