@@ -115,6 +115,13 @@ VENDOR_TABLES: tuple[VendorTable, ...] = (
         optional_table=True,
     ),
     VendorTable(
+        "zendesk",
+        "satisfaction_rating",
+        columns=("id", "ticket_id", "score", "created_at", "updated_at", "_fivetran_synced"),
+        required=("id",),
+        optional_table=True,
+    ),
+    VendorTable(
         "shopify",
         "customer",
         columns=(

@@ -358,3 +358,30 @@ def test_fivetran_exports_on_postgres(database: dict[str, str], generated_raw: P
     assert len(marts) >= 10
     assert_same({m: on_duckdb[m] for m in marts}, {m: on_pg[m] for m in marts},
                 ("DuckDB from raw files", "PostgreSQL from Fivetran exports"))
+
+
+def test_typed_vendor_columns_whatever_the_session_time_zone(database: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    """Fivetran lands instants as timestamp with time zone and other columns typed. Read as
+    text they keep their instant whatever the session time zone (psycopg2 sets DateStyle
+    ISO, so the text is ISO 8601 with the session's offset, which SPEC A parses)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cs_kpi.load", "--source", "fivetran", "--raw-path",
+         str(PROJECT / "tests" / "vendor_exports" / "fivetran_samples")],
+        cwd=PROJECT, env={**os.environ, **database, "CS_KPI_PII_SALT": SALT,
+                          "PYTHONPATH": str(PROJECT)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    with _connect(database) as connection, connection.cursor() as cursor:
+        cursor.execute("alter table zendesk.ticket alter created_at type timestamptz "
+                       "using cast(trim(created_at) || '+00' as timestamptz)")
+        cursor.execute("alter table zendesk.ticket alter updated_at type timestamp "
+                       "using cast(trim(updated_at) as timestamp)")
+        cursor.execute(f"alter database {database['PGDATABASE']} "
+                       "set timezone = 'America/New_York'")
+    pg_dbt(["run"], database, tmp_path, raw_input="fivetran")
+    with _connect(database) as connection, connection.cursor() as cursor:
+        cursor.execute("select cast(created_at as text), cast(updated_at as text) "
+                       "from staging.stg_helpdesk__tickets where ticket_id = '16988'")
+        assert cursor.fetchall() == [("2020-12-22 00:19:23", "2021-01-13 18:42:39")]
+        cursor.execute("select count(*) from staging.stg_helpdesk__tickets")
+        assert cursor.fetchone()[0] == 7

@@ -134,7 +134,7 @@ def test_fivetran_sample_rows_build_and_reconcile(tmp_path: Path) -> None:
     # The vendor rows no contract row comes from are accounted for too, with the reason.
     vendor = read_table(database, "mapped.map_fivetran__vendor_rows")
     assert vendor["is_reconciled"].all()
-    assert len(set(vendor["vendor_table"])) == 11
+    assert len(set(vendor["vendor_table"])) == 12
     outcome = vendor.set_index(["vendor_table", "outcome"])["vendor_rows"].to_dict()
     assert outcome[("zendesk.ticket_comment", "ignored")] == 20  # of tickets not in the sample
     assert outcome[("zendesk.ticket", "mapped")] == 10
@@ -308,3 +308,19 @@ def test_a_second_sync_gives_the_same_marts(built_from_csv: Path, generated_raw:
     for mart in CONTRACTED:
         pd.testing.assert_frame_equal(_mart(database, mart), _mart(built_from_csv, mart),
                                       check_dtype=False, rtol=1e-9)
+
+
+def test_typed_columns_as_an_extract_load_tool_lands_them(tmp_path: Path) -> None:
+    """Fivetran types its columns (an instant as timestamp with time zone, an id as bigint):
+    read as text they give the same raw values, whatever the session time zone."""
+    database = tmp_path / "cs_kpi.duckdb"
+    load_vendor(SAMPLES, database)
+    with duckdb.connect(str(database)) as con:
+        con.execute("set timezone = 'America/New_York'")
+        con.execute("alter table zendesk.ticket alter created_at type timestamptz "
+                    "using cast(trim(created_at) || '+00' as timestamptz)")
+        con.execute("alter table zendesk.ticket alter id type bigint using cast(id as bigint)")
+    build_vendor(database)
+    tickets = read_table(database, "staging.stg_helpdesk__tickets").set_index("ticket_id")
+    assert str(tickets.loc["16988", "created_at"]) == "2020-12-22 00:19:23"
+    assert len(tickets) == 7

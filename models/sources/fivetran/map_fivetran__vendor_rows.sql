@@ -38,6 +38,12 @@ groups as (
 
 ),
 
+satisfaction_ratings as (
+
+    {{ vendor_rows('zendesk', 'satisfaction_rating') }}
+
+),
+
 customers as (
 
     {{ vendor_rows('shopify', 'customer') }}
@@ -172,6 +178,14 @@ outcomes as (
     union all
 
     select
+        'zendesk.satisfaction_rating' as vendor_table,
+        'ignored' as outcome,
+        'surveys come from raw_surveys (a good/bad rating is no 1-5 score)' as detail
+    from satisfaction_ratings
+
+    union all
+
+    select
         'shopify.customer' as vendor_table,
         'mapped' as outcome,
         'map_shopify__customers' as detail
@@ -276,6 +290,13 @@ landed as (
         'zendesk.group' as vendor_table,
         count(*) as landed_rows
     from groups
+
+    union all
+
+    select
+        'zendesk.satisfaction_rating' as vendor_table,
+        count(*) as landed_rows
+    from satisfaction_ratings
 
     union all
 
