@@ -204,30 +204,38 @@ def run_gate(warehouse: Warehouse | Path, specs: list[AssetSpec], docs_dir: Path
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
     source = _add_source(context, warehouse)
-    definitions = []
+    layers: dict[str, list] = {}
     for spec in specs:
         asset = source.add_query_asset(name=spec.suite_name, query=spec.query)
         suite = context.suites.add(gx.ExpectationSuite(
             name=spec.suite_name, expectations=[_expectation(e) for e in spec.expectations]
         ))
-        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(
-            name=spec.suite_name, data=asset.add_batch_definition_whole_table("all"),
-            suite=suite,
-        )))
+        layers.setdefault(spec.layer, []).append(context.validation_definitions.add(
+            gx.ValidationDefinition(name=spec.suite_name,
+                                    data=asset.add_batch_definition_whole_table("all"),
+                                    suite=suite)))
     actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs_dir else []
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name="quality_gate", validation_definitions=definitions, actions=actions,
-    ))
+    results = []
     try:
-        result = checkpoint.run()
+        # One checkpoint per layer, so a long gate says where it is.
+        for layer, definitions in layers.items():
+            started = time.perf_counter()
+            print(f"  {layer}: {len(definitions)} suites ...", end="", flush=True)
+            checkpoint = context.checkpoints.add(gx.Checkpoint(
+                name=f"quality_gate_{layer}", validation_definitions=definitions,
+                actions=actions,
+            ))
+            results.append(checkpoint.run())
+            print(f" done in {time.perf_counter() - started:.1f} s", flush=True)
     finally:
         # The persisted connection (see gx_duckdb) would otherwise hold the DuckDB file open
         # with GE's configuration and block later connections in this process.
         release_connections(source)
     outcomes = []
-    for identifier, validation in result.run_results.items():
-        suite = identifier.expectation_suite_identifier.name
-        outcomes.extend(_outcomes(suite, validation))
+    for result in results:
+        for identifier, validation in result.run_results.items():
+            suite = identifier.expectation_suite_identifier.name
+            outcomes.extend(_outcomes(suite, validation))
     return _with_row_samples(warehouse, specs, outcomes)
 
 
