@@ -32,7 +32,7 @@ SCALE ?= 10
 DATA_DIR ?= data/scale-$(SCALE)
 
 .PHONY: setup build check summary validate publish dashboard browser test lint pytest dbt-test gate-check \
-	postgres postgres-stop help \
+	postgres postgres-stop spark-jdk help \
 	seeds generate build-scale bench clean
 
 ## Set up .venv: the pinned requirements and the project (the cs-kpi command).
@@ -63,7 +63,9 @@ $(STAMP): requirements.txt pyproject.toml
 ## DIR/shopify/<table>.csv, DIR/raw_<name>.csv; without RAW_PATH: the warehouse's tables).
 ## TARGET=postgres: the same on PostgreSQL (the libpq variables, else the local server of
 ## scripts/pg_cluster.sh: `make postgres` starts one).
-build: setup
+## TARGET=spark: the same on an embedded Apache Spark (files in warehouse/spark/; needs a JDK:
+## installed from Debian if absent).
+build: setup $(if $(filter spark,$(TARGET)),spark-jdk)
 	@$(PG_ENV) $(CS_KPI) build $(INPUT_ARGS) $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(QUIET_EXIT)
 
 ## Check a raw folder before building: make check RAW_PATH=DIR [FORMAT=parquet]
@@ -99,9 +101,18 @@ browser:
 	  || { if [ "$$CI" = true ]; then echo "chromium install failed" >&2; exit 1; \
 	       else echo "WARNING: no chromium; the browser test will be skipped"; fi; }; }
 
+## Debian's JDK for the Spark target, when no java is on the PATH.
+spark-jdk:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's JDK (Spark target)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
+
 ## Every test: SQL and Python lint, dbt data tests + unit tests, the gate, pytest (with the
-## PostgreSQL tests against a throw-away local server, started here if it is not running).
-test: setup browser postgres lint dbt-test gate-check pytest
+## PostgreSQL tests against a throw-away local server, started here if it is not running,
+## and the Spark tests on an embedded Spark).
+test: setup browser postgres spark-jdk lint dbt-test gate-check pytest
 
 ## A throw-away PostgreSQL server on 127.0.0.1 (scripts/pg_cluster.sh; Debian's package is
 ## installed if absent). Its libpq variables: eval "$(scripts/pg_cluster.sh env)"
@@ -133,9 +144,21 @@ lint:
 gate-check:
 	$(CS_KPI) validate --no-docs $(QUIET_EXIT)
 
-## The Python tests (tests/python).
+# The Python tests run as two processes side by side (two cores): the Spark tests and the
+# vendor-export tests in one, the rest in the other. Each has its own temporary folder.
+PYTEST_SIDE := tests/python/test_spark.py tests/python/test_vendor_mappings.py
+PYTEST_TMP := warehouse/tmp/pytest
+
+## The Python tests (tests/python), in two parallel processes; slowest tests listed.
 pytest:
-	$(BIN)/pytest -q tests/python $(QUIET_EXIT)
+	@rm -rf $(PYTEST_TMP) && mkdir -p $(PYTEST_TMP)
+	@( $(BIN)/pytest -q -p no:cacheprovider --durations=8 --basetemp=$(PYTEST_TMP)/side $(PYTEST_SIDE) \
+	    > $(PYTEST_TMP)/side.log 2>&1; echo $$? > $(PYTEST_TMP)/side.rc ) & \
+	$(BIN)/pytest -q -p no:cacheprovider --durations=12 --basetemp=$(PYTEST_TMP)/main tests/python \
+	  $(foreach test,$(PYTEST_SIDE),--ignore $(test)) $(QUIET_EXIT); main=$$?; \
+	wait; echo "--- $(PYTEST_SIDE) (run alongside):"; \
+	grep -v -E 'nanobind|leaked (function|instance|type|types|functions|instances)|skipped remainder|refleaks' $(PYTEST_TMP)/side.log; \
+	test "$$main" = 0 && test "$$(cat $(PYTEST_TMP)/side.rc)" = 0
 
 ## Regenerate the committed seeds (scale 1) from the generator.
 seeds: setup
@@ -150,9 +173,9 @@ build-scale: generate
 	@$(CS_KPI) build --raw-path "$(DATA_DIR)" --format $(or $(FORMAT),csv) $(QUIET_EXIT)
 
 SCALES ?= 1 10 100
-## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet] [POSTGRES=1]
+## Benchmark (README "Benchmark"): make bench SCALES="1 10 100" [FORMAT=parquet] [POSTGRES=1] [SPARK=1]
 bench: setup
-	$(CS_KPI) bench --scales $(SCALES) --format $(or $(FORMAT),parquet) $(if $(POSTGRES),--postgres) $(QUIET_EXIT)
+	$(CS_KPI) bench --scales $(SCALES) --format $(or $(FORMAT),parquet) $(if $(POSTGRES),--postgres) $(if $(SPARK),--spark) $(QUIET_EXIT)
 
 ## Delete build outputs and the local warehouse (not the generated data).
 clean:

@@ -18,6 +18,10 @@ For each scale, in one run on this machine:
       the same files loaded into a fresh database (``cs_kpi.load``) and the full ``dbt run
       --target postgres``, then the held-back day loaded and run again. Peak memory there is
       the dbt client's; the server's work is in the wall time.
+  (h) with ``--spark`` (dbt's embedded spark target, a JDK on the PATH): the same files loaded
+      (``cs_kpi.load --target spark``) and the full ``dbt run --target spark``, then the held-back
+      day loaded and run again (on Parquet every run rebuilds its tables). Peak memory is the
+      dbt process's, whose child is Spark's JVM (rusage reports the largest of the two).
 Each step is a child process: wall time, and peak resident memory from the kernel's rusage of
 that child (``os.wait4``). The table is printed and written with the details (slowest models,
 rows per second) to ``<out>/bench-<time>.md`` and ``.json`` (git-ignored).
@@ -159,8 +163,38 @@ def bench_postgres(result: ScaleResult, root: Path, split_dir: Path, fmt: str,
         admin.close()
 
 
+def bench_spark(result: ScaleResult, root: Path, split_dir: Path, fmt: str,
+                env: dict[str, str], log: Path) -> None:
+    spark_dir = root / "spark"
+    spark_env = {**env, "CS_KPI_TARGET": "spark", "CS_KPI_SPARK_DIR": str(spark_dir),
+                 "CS_KPI_PROJECT_DIR": str(PROJECT), "SPARK_LOCAL_IP": "127.0.0.1",
+                 "DBT_TARGET_PATH": str(root / "target-spark"),
+                 "CS_KPI_PII_SALT": "bench-only-salt"}
+    python, dbt = str(BIN / "python"), str(BIN / "dbt")
+    landing = root / "landing-spark"
+    landing.mkdir()
+    appended = sorted(split_dir.glob(f"raw_*__*.{fmt}"))
+    for path in split_dir.glob(f"raw_*.{fmt}"):
+        if path not in appended:
+            shutil.copy(path, landing / path.name)
+    load = [python, "-m", "cs_kpi.load", "--target", "spark", "--raw-path", str(landing),
+            "--format", fmt]
+    source_vars = ["--vars", json.dumps({"raw_input": "source",
+                                         "spark_raw_location": str((spark_dir / "raw").resolve())})]
+    result.steps["spark load"] = measure(load, spark_env, log)
+    subprocess.run([dbt, "seed", "--quiet", *source_vars], cwd=PROJECT, env=spark_env,
+                   check=True, capture_output=True)
+    result.steps["spark dbt run (full)"] = measure([dbt, "run", "--quiet", *source_vars],
+                                                   spark_env, log)
+    for path in appended:
+        shutil.copy(path, landing / path.name)
+    result.steps["spark load (+1 day)"] = measure(load, spark_env, log)
+    result.steps["spark dbt run (+1 day)"] = measure([dbt, "run", "--quiet", *source_vars],
+                                                     spark_env, log)
+
+
 def bench_scale(scale: float, fmt: str, work: Path, log: Path,
-                pg: dict[str, str] | None = None) -> ScaleResult:
+                pg: dict[str, str] | None = None, spark: bool = False) -> ScaleResult:
     result = ScaleResult(scale)
     root = work / f"scale-{scale:g}"
     shutil.rmtree(root, ignore_errors=True)
@@ -217,17 +251,21 @@ def bench_scale(scale: float, fmt: str, work: Path, log: Path,
         result.floor_equal_marts = f"{equal}/{len(differences)}"
     if pg is not None:
         bench_postgres(result, root, split_dir, fmt, env, pg, log)
+    if spark:
+        bench_spark(result, root, split_dir, fmt, env, log)
     return result
 
 
 def render(results: list[ScaleResult]) -> str:
     steps = list(results[0].steps)
     with_pg = "pg dbt run (full)" in steps
+    with_spark = "spark dbt run (full)" in steps
     lines = ["| scale | raw rows | " + " | ".join(f"{s} s / MB" for s in steps)
              + " | full rows/s | +1 day / full | full / floor | (parse + full) / floor"
-             + " | floor = dbt |" + (" pg full / duckdb full |" if with_pg else ""),
+             + " | floor = dbt |" + (" pg full / duckdb full |" if with_pg else "")
+             + (" spark full / duckdb full |" if with_spark else ""),
              "|---:|---:|" + "---:|" * len(steps) + "---:|---:|---:|---:|---:|"
-             + ("---:|" if with_pg else "")]
+             + ("---:|" if with_pg else "") + ("---:|" if with_spark else "")]
     for r in results:
         cells = [f"{r.steps[s].seconds:.1f} / {r.steps[s].peak_mb:,.0f}"
                  + ("" if r.steps[s].ok else " FAILED") for s in steps]
@@ -240,7 +278,9 @@ def render(results: list[ScaleResult]) -> str:
                      + f" | {full / floor:.1f}x | {(parse + full) / floor:.1f}x"
                      + f" | {r.floor_equal_marts} |"
                      + (f" {r.steps['pg dbt run (full)'].seconds / full:.1f}x |"
-                        if "pg dbt run (full)" in r.steps else ""))
+                        if "pg dbt run (full)" in r.steps else "")
+                     + (f" {r.steps['spark dbt run (full)'].seconds / full:.1f}x |"
+                        if "spark dbt run (full)" in r.steps else ""))
     lines.append("")
     for r in results:
         lines.append(f"scale {r.scale:g}: appended day = {r.appended_rows:,} raw rows; model time "
@@ -263,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT / "bench_results")
     parser.add_argument("--postgres", action="store_true",
                         help="also build each scale on PostgreSQL (make bench POSTGRES=1)")
+    parser.add_argument("--spark", action="store_true",
+                        help="also build each scale on the embedded Spark (make bench SPARK=1)")
     args = parser.parse_args(argv)
     pg = postgres_env() if args.postgres else None
     if args.postgres and pg is None:
@@ -275,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for scale in args.scales:
         print(f"scale {scale:g} ...", flush=True)
-        results.append(bench_scale(scale, args.format, args.work, log, pg))
+        results.append(bench_scale(scale, args.format, args.work, log, pg, args.spark))
         print(render(results[-1:]), flush=True)
     table = render(results)
     header = (f"Benchmark {stamp}, {os.cpu_count()} cores, raw format {args.format}, "

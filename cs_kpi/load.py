@@ -24,6 +24,10 @@ PGPORT, PGUSER, PGPASSWORD, PGDATABASE), the default when CS_KPI_TARGET=postgres
 set; otherwise the DuckDB file (``CS_KPI_DUCKDB_PATH``, default warehouse/cs_kpi.duckdb).
 With CS_KPI_PII_SALT set, the salt is stored in ``cs_kpi_meta.pii_salt`` (PostgreSQL; bound
 as a parameter, never part of SQL text); without it, dbt's on-run-start makes a random one.
+On Spark (``--target spark``, dbt's embedded target) the batches are kept in
+``<spark dir>/loaded_batches.duckdb`` and each table is then written as Parquet to
+``<spark dir>/raw/<schema>/raw_<name>/``, which dbt registers as Spark tables when built with
+``--vars '{raw_input: source, spark_raw_location: <spark dir>/raw}'``.
 Exit codes: 0 loaded, 2 bad input or no connection.
 """
 
@@ -39,11 +43,11 @@ from pathlib import Path
 
 import duckdb
 
-from cs_kpi import raw_reader
+from cs_kpi import raw_reader, spark_catalog
 from cs_kpi.raw_schema import RAW_TABLES
 from cs_kpi.secrets import ENV_VAR as SALT_ENV_VAR
 from cs_kpi.vendor_schema import SYSTEM_VENDORS, VENDOR_PROVIDES, VENDOR_TABLES, VendorTable
-from cs_kpi.warehouse import TARGET_ENV, Connection, WarehouseError, from_path
+from cs_kpi.warehouse import TARGET_ENV, Connection, Warehouse, WarehouseError, from_path
 
 NULL_MARKER = r"\N"
 BATCH_COLUMNS = ("_raw_file", "_raw_row", "_is_malformed", "_loaded_at")
@@ -216,12 +220,35 @@ def store_salt(con: Connection) -> bool:
     return True
 
 
+def spark_raw_location(spark_dir: Path | None = None) -> Path:
+    """Where the Spark target's raw tables keep their Parquet files (one folder per table);
+    dbt registers them with --vars '{spark_raw_location: <this folder>}'."""
+    return ((spark_dir or spark_catalog.spark_dir()) / "raw").resolve()
+
+
+def export_for_spark(con: Connection, specs: list[LoadSpec], location: Path) -> None:
+    """Each loaded table as one Parquet file in <location>/<schema>/<table>/, replaced by a
+    rename (a reader sees the old file or the new one)."""
+    con.execute("set TimeZone = 'UTC'")
+    for spec in specs:
+        folder = location / spec.schema / spec.table
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / ".part-00000.parquet.tmp"
+        relation = f"{_quote(spec.schema)}.{_quote(spec.table)}"
+        # _loaded_at as an instant (Parquet isAdjustedToUTC): Spark's TIMESTAMP.
+        con.execute(f"copy (select * replace (cast(_loaded_at as timestamptz) as _loaded_at) "
+                    f"from {relation}) to '{temporary}' (format parquet)")
+        os.replace(temporary, folder / "part-00000.parquet")
+
+
 def load(raw_path: str, raw_format: str = "csv", schema: str = "raw",
-         source: str | None = None) -> list[TableLoad]:
+         source: str | None = None, spark: bool = False) -> list[TableLoad]:
     if not os.path.isdir(raw_path):
         raise LoadError(f"{raw_path}: not a folder")
     specs = plan(raw_path, raw_format, schema, source)
-    warehouse = from_path()
+    # Spark: the batches are kept in a DuckDB file beside the Spark warehouse, then exported.
+    warehouse = (Warehouse("duckdb", spark_catalog.spark_dir() / "loaded_batches.duckdb") if spark
+                 else from_path())
     if warehouse.kind == "duckdb":
         warehouse.path.parent.mkdir(parents=True, exist_ok=True)
     with warehouse.connect(read_only=False) as con:
@@ -234,6 +261,8 @@ def load(raw_path: str, raw_format: str = "csv", schema: str = "raw",
                 store_salt(con)
             if con.kind == "duckdb":
                 con.execute("commit")
+            if spark:
+                export_for_spark(con, specs, spark_raw_location())
         finally:
             target.close()
     return results
@@ -255,12 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="csv", choices=["csv", "parquet"])
     parser.add_argument("--schema", default=os.environ.get("CS_KPI_RAW_SCHEMA", "raw"),
                         help="schema of the raw_<name> tables (default raw, or CS_KPI_RAW_SCHEMA)")
-    parser.add_argument("--target", choices=["duckdb", "postgres"], default=None,
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark"], default=None,
                         help="warehouse (default: postgres when CS_KPI_TARGET=postgres or PGHOST "
-                             "is set, else duckdb)")
+                             "is set, spark when CS_KPI_TARGET=spark, else duckdb)")
     args = parser.parse_args(argv)
-    target = args.target or ("postgres" if os.environ.get(TARGET_ENV) == "postgres"
-                             or os.environ.get("PGHOST") else "duckdb")
+    target = args.target or (os.environ.get(TARGET_ENV) if os.environ.get(TARGET_ENV) in
+                             ("postgres", "spark") else "postgres" if os.environ.get("PGHOST")
+                             else "duckdb")
+    if target == "spark" and (args.source or args.salt_only):
+        parser.error("--target spark loads raw files "
+                     "(the salt comes from CS_KPI_PII_SALT at build time)")
     if target == "postgres":
         os.environ[TARGET_ENV] = "postgres"
     else:
@@ -273,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise LoadError(f"{SALT_ENV_VAR} is not set: nothing to store")
             print("load: salt stored in cs_kpi_meta.pii_salt")
             return 0
-        results = load(args.raw_path, args.format, args.schema, args.source)
+        results = load(args.raw_path, args.format, args.schema, args.source, target == "spark")
     except (LoadError, raw_reader.RawFileError, WarehouseError) as error:
         print(f"load: {error}", file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ def _run(step: str, command: list[str]) -> int:
 
 
 def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Warehouse,
-        source: str | None = None) -> int:
+        source: str | None = None, spark: bool = False) -> int:
     python = sys.executable
     dbt = str(Path(python).with_name("dbt"))
     build = [dbt, "build", "--fail-fast"] + (["--full-refresh"] if full_refresh else [])
@@ -91,6 +91,10 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
         print("BUILD FAILED: see the dbt output above; nothing validated or published",
               file=sys.stderr)
         return 1
+    if spark:
+        catalog = [python, "-m", "cs_kpi.spark_catalog"]
+        if _run("catalog of the Spark tables for the steps below", catalog) != 0:
+            return 2
     for step, command in (
         ("summary", [python, "-m", "cs_kpi.summary", *database]),
         ("data-quality gate", gate),
@@ -114,14 +118,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--database", type=Path, default=None,
                         help="DuckDB file (default CS_KPI_DUCKDB_PATH or warehouse/cs_kpi.duckdb)")
-    parser.add_argument("--target", choices=["duckdb", "postgres"], default=None,
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark"], default=None,
                         help="warehouse engine (default: CS_KPI_TARGET, else duckdb)")
     args = parser.parse_args(argv)
-    if args.target == "postgres":
-        os.environ[TARGET_ENV] = "postgres"  # dbt's profile and every step below read it
+    if args.target in ("postgres", "spark"):
+        os.environ[TARGET_ENV] = args.target  # dbt's profile and every step below read it
     elif args.target == "duckdb":
         os.environ.pop(TARGET_ENV, None)
-    warehouse = from_path(args.database)
+    spark = os.environ.get(TARGET_ENV) == "spark"
+    if spark:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        if args.raw_path or args.source:
+            print("ERROR: --target spark builds on the seeds; raw folders and vendor exports are "
+                  "read on duckdb and postgres", file=sys.stderr)
+            return 2
+    warehouse = from_path(None if spark else args.database)
     if warehouse.kind == "postgres" and not os.environ.get("PGHOST"):
         print("ERROR: --target postgres needs the libpq variables (PGHOST, PGPORT, PGUSER, "
               "PGPASSWORD, PGDATABASE); for a local throw-away server: "
@@ -131,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         with warehouse_lock(warehouse):
             os.environ[LOCK_HELD_ENV] = "1"
             return run(args.raw_path or None, args.format, args.full_refresh, warehouse,
-                       args.source)
+                       args.source, spark)
     except WarehouseBusy as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1

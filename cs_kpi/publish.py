@@ -103,7 +103,11 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute(
         "select table_schema, table_name from information_schema.tables "
         f"where table_catalog = 'src' and table_schema in ({placeholders}) "
-        "and table_type = 'BASE TABLE' order by 1, 2",
+        # Views only in the catalog of a Spark warehouse (cs_kpi.spark_catalog): they read
+        # Spark's Parquet files, which is what is published.
+        "and (table_type = 'BASE TABLE' or exists (select 1 from information_schema.tables "
+        "where table_catalog = 'src' and table_schema = 'cs_kpi_meta' "
+        "and table_name = 'build_state' and table_type = 'VIEW')) order by 1, 2",
         list(PUBLISHED_SCHEMAS),
     ).fetchall()
 

@@ -1,6 +1,8 @@
 """Which warehouse the Python steps (summary, gate, publish, dashboard) talk to.
 
 - ``duckdb`` (default): the embedded file, ``CS_KPI_DUCKDB_PATH`` or warehouse/cs_kpi.duckdb.
+- ``spark`` (``CS_KPI_TARGET=spark``): read through the DuckDB catalog of the Spark tables'
+  Parquet files (``cs_kpi.spark_catalog``), so it is a ``duckdb`` warehouse to every step.
 - ``postgres`` (``CS_KPI_TARGET=postgres``, the dbt target of the same name): the server the
   standard libpq variables name (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). Its local
   bookkeeping (the build lock and the gate's verdict) lives in ``warehouse/postgres-<db>.*``.
@@ -130,7 +132,13 @@ class Connection:
 
 
 def from_path(database: Path | str | None = None) -> Warehouse:
-    """The warehouse of the current target; ``database`` is the DuckDB file (duckdb only)."""
+    """The warehouse of the current target; ``database`` is the DuckDB file (duckdb only).
+    With ``CS_KPI_TARGET=spark`` it is the DuckDB catalog of the Spark warehouse's files
+    (cs_kpi.spark_catalog)."""
+    if database is None and os.environ.get(TARGET_ENV) == "spark":
+        from cs_kpi.spark_catalog import catalog_path
+
+        return Warehouse("duckdb", catalog_path())
     if target_kind() == "postgres":
         name = os.environ.get("PGDATABASE", "cs_kpi")
         return Warehouse("postgres", Path("warehouse") / f"postgres-{name}")

@@ -29,6 +29,7 @@ import great_expectations as gx
 import yaml
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from cs_kpi import spark_catalog
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
 from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
 from cs_kpi.raw_files import warehouse_raw_relation
@@ -334,7 +335,10 @@ def _validate(args: argparse.Namespace, warehouse: Warehouse) -> int:
                             unsupplied_tables(warehouse))
     print(f"Validating the build of {describe_input(state)}: {len(specs)} suites ...", flush=True)
     outcomes = run_gate(warehouse, specs, None if args.no_docs else args.docs_dir)
-    print(report(outcomes, "PostgreSQL" if warehouse.kind == "postgres" else "DuckDB"))
+    engine = ("PostgreSQL" if warehouse.kind == "postgres"
+              else "DuckDB, over the Spark tables' Parquet files"
+              if spark_catalog.is_catalog(warehouse.path) else "DuckDB")
+    print(report(outcomes, engine))
     critical = [o for o in outcomes if not o.success and o.severity == "critical"]
     warnings = [o for o in outcomes if not o.success and o.severity != "critical"]
     print(f"\n{len(outcomes)} expectations: {len(outcomes) - len(critical) - len(warnings)} "

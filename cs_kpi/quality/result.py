@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cs_kpi import spark_catalog
 from cs_kpi.warehouse import Warehouse, as_warehouse
 from cs_kpi.warehouse_state import build_invocation
 
@@ -33,6 +34,9 @@ def fingerprint(database: Warehouse | Path) -> dict[str, Any]:
         if path.exists():
             stat = path.stat()
             state[path.name] = [stat.st_size, stat.st_mtime_ns]
+    if spark_catalog.is_catalog(database):
+        # The catalog's views read Spark's files as they are: their state is what was checked.
+        state["spark_tables"] = spark_catalog.fingerprint(database.parent)
     return state
 
 

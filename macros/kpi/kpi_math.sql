@@ -59,6 +59,10 @@
     cast(round(extract(epoch from ({{ end_expression }}) - ({{ start_expression }})) * 1000000) as bigint)
 {%- endmacro %}
 
+{% macro spark__microseconds_between(start_expression, end_expression) -%}
+    (unix_micros({{ end_expression }}) - unix_micros({{ start_expression }}))
+{%- endmacro %}
+
 {#- ISO day of the week of a DATE: 1 = Monday .. 7 = Sunday. -#}
 {% macro iso_weekday(date_expression) -%}
     {{ adapter.dispatch('iso_weekday', 'cs_kpi')(date_expression) }}

@@ -66,3 +66,14 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- on-run-start on Spark: timestamps are parsed and stored as UTC instants only when the
+    session time zone is UTC (profiles.yml sets it; a cluster's profile must too). -#}
+{% macro check_session_time_zone() -%}
+    {%- if execute and target.type == 'spark' -%}
+        {%- set zone = run_query("select current_timezone()").columns[0].values()[0] -%}
+        {%- if zone not in ['UTC', 'Etc/UTC', 'Z', '+00:00'] -%}
+            {{ exceptions.raise_compiler_error("Spark session time zone is " ~ zone ~ ": set spark.sql.session.timeZone: UTC in the profile's server_side_parameters (timestamps are UTC instants; months use var reporting_timezone)") }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -82,6 +82,32 @@
     end
 {%- endmacro %}
 
+{#- Spark: the same checks; the value is built in microseconds since the epoch (exact, and
+    independent of interval arithmetic). Needs the session time zone UTC (profiles.yml, checked
+    at run start). -#}
+{% macro spark__parse_timestamp(text_expression) -%}
+    {%- set pattern = iso_timestamp_pattern() -%}
+    {%- set tail = 'substring(' ~ text_expression ~ ', 20)' -%}
+    case
+        when {{ text_expression }} rlike '{{ pattern }}' and substring({{ text_expression }}, 1, 4) <> '0000'
+            and {{ is_calendar_date(
+                'cast(substring(' ~ text_expression ~ ', 1, 4) as integer)',
+                'cast(substring(' ~ text_expression ~ ', 6, 2) as integer)',
+                'cast(substring(' ~ text_expression ~ ', 9, 2) as integer)') }}
+            then timestamp_micros(
+                unix_micros(cast(substring({{ text_expression }}, 1, 10) || ' ' || substring({{ text_expression }}, 12, 8) as timestamp))
+                + coalesce(cast(rpad(nullif(regexp_extract({{ tail }}, '^[.]([0-9]{1,6})', 1), ''), 6, '0') as bigint), 0)
+                - (
+                    case when regexp_extract({{ tail }}, '([+-])[0-9]', 1) = '-' then -1 else 1 end
+                    * (
+                        coalesce(cast(nullif(regexp_extract({{ tail }}, '[+-]([0-9]{2})', 1), '') as bigint), 0) * 60
+                        + coalesce(cast(nullif(regexp_extract({{ tail }}, '[+-][0-9]{2}:?([0-9]{2})$', 1), '') as bigint), 0)
+                    )
+                ) * 60000000
+            )
+    end
+{%- endmacro %}
+
 {#- True when year, month and day (integer expressions) name a day of the Gregorian calendar. -#}
 {% macro is_calendar_date(year, month, day) -%}
     ({{ month }} between 1 and 12
@@ -109,6 +135,10 @@
     case when {{ text_expression }} ~ '^[+-]?[0-9]{1,18}$' then cast({{ text_expression }} as bigint) end
 {%- endmacro %}
 
+{% macro spark__parse_integer(text_expression) -%}
+    case when {{ text_expression }} rlike '^[+-]?[0-9]{1,18}$' then cast({{ text_expression }} as bigint) end
+{%- endmacro %}
+
 {# Decimal text (optional sign, digits, optional point and digits) -> double. #}
 {% macro parse_decimal(text_expression) -%}
     {{ adapter.dispatch('parse_decimal', 'cs_kpi')(text_expression) }}
@@ -125,5 +155,12 @@
     case
         when {{ text_expression }} ~ '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
             then cast({{ text_expression }} as double precision)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_decimal(text_expression) -%}
+    case
+        when {{ text_expression }} rlike '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            then cast({{ text_expression }} as double)
     end
 {%- endmacro %}

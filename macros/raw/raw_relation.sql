@@ -57,11 +57,10 @@
 
 {#- True when at least one raw_<name> table exists in the schema raw_schema. -#}
 {% macro raw_source_tables_present() -%}
-    {%- set names = [] -%}
-    {%- for table_name in raw_table_names() -%}{%- do names.append("'raw_" ~ table_name ~ "'") -%}{%- endfor -%}
-    {%- set found = run_query("select count(*) from information_schema.tables where table_schema = "
-        ~ sql_string(var('raw_schema', 'raw')) ~ " and table_name in (" ~ names | join(', ') ~ ")") -%}
-    {{ return(found.columns[0].values()[0] > 0) }}
+    {%- for table_name in raw_table_names() -%}
+        {%- if relation_exists(var('raw_schema', 'raw'), 'raw_' ~ table_name) -%}{{ return(true) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 
@@ -176,7 +175,7 @@
         source_rows._is_malformed
         {%- else %}
         'source:raw_{{ table_name }}' as _raw_file,
-        row_number() over () as _raw_row,
+        {{ row_number_in_table() }} as _raw_row,
         false as _is_malformed
         {%- endif %}
     from {{ relation }} as source_rows
@@ -210,9 +209,13 @@
 {%- endmacro %}
 
 
-{#- A SQL string literal. -#}
+{#- A SQL string literal (Spark escapes with a backslash, the others by doubling quotes). -#}
 {% macro sql_string(value) -%}
-    '{{ value | string | replace("'", "''") }}'
+    {%- if target.type == 'spark' -%}
+        {{ spark_string_literal(value) }}
+    {%- else -%}
+        '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -337,5 +340,30 @@
             {{ exceptions.raise_compiler_error("raw input check failed (" ~ problems | length ~ " problem"
                 ~ ("s" if problems | length > 1 else "") ~ "):\n  " ~ problems | join("\n  ")) }}
         {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    on-run-start, Spark: with var spark_raw_location (a folder `cs-kpi load --target spark`
+    writes, <location>/<raw_schema>/raw_<name>/), each of the nine raw tables is (re)registered
+    as a Parquet table over its folder, so raw_input: source reads the files as they are now.
+    Dropping a table registered over a location leaves its files in place.
+-#}
+{% macro register_spark_raw_tables() -%}
+    {%- set location = var('spark_raw_location', none) -%}
+    {%- if execute and target.type == 'spark' and location -%}
+        {%- set schema = var('raw_schema', 'raw') -%}
+        {%- do run_query("create schema if not exists " ~ schema) -%}
+        {%- for table_name in raw_table_names() -%}
+            {%- set columns = [] -%}
+            {%- for column, required in raw_contract_columns(table_name) -%}
+                {%- do columns.append(column ~ " string") -%}
+            {%- endfor -%}
+            {%- do run_query("drop table if exists " ~ schema ~ ".raw_" ~ table_name) -%}
+            {%- do run_query("create table " ~ schema ~ ".raw_" ~ table_name ~ " (" ~ columns | join(", ")
+                ~ ", _raw_file string, _raw_row bigint, _is_malformed boolean, _loaded_at timestamp) using parquet location "
+                ~ sql_string(location.rstrip('/') ~ '/' ~ schema ~ '/raw_' ~ table_name)) -%}
+        {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}

@@ -90,9 +90,7 @@
 {% macro column_type_problems(label, schema, identifier, columns) -%}
     {%- set problems = [] -%}
     {%- if not execute -%}{{ return(problems) }}{%- endif -%}
-    {%- set found = run_query("select lower(column_name), lower(data_type) from information_schema.columns where lower(table_schema) = lower("
-        ~ sql_string(schema) ~ ") and lower(table_name) = lower(" ~ sql_string(identifier) ~ ")") -%}
-    {%- for row in found.rows -%}
+    {%- for row in relation_columns(schema, identifier) or [] -%}
         {%- set name, data_type = row[0], row[1] -%}
         {%- if name in columns and (data_type.startswith('struct') or data_type.startswith('map') or data_type.startswith('union')
             or data_type.endswith(']') or data_type in ['array', 'blob', 'bytea', 'user-defined', 'bit']) -%}
@@ -110,16 +108,6 @@
 {%- endmacro %}
 
 
-{#- Lower-cased column names of schema.identifier from information_schema (none when the
-    table does not exist). A plain query: the adapter's column cache opens a transaction
-    that on-run-start hooks would then roll back. -#}
-{% macro relation_column_names(schema, identifier) -%}
-    {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set found = run_query("select lower(column_name) from information_schema.columns where lower(table_schema) = lower("
-        ~ sql_string(schema) ~ ") and lower(table_name) = lower(" ~ sql_string(identifier) ~ ") order by ordinal_position") -%}
-    {%- set names = found.columns[0].values() | list -%}
-    {{ return(names if names else none) }}
-{%- endmacro %}
 
 
 {#-

@@ -57,6 +57,10 @@
     coalesce({{ expression }} ~ '^(?:{{ pattern }})$', false)
 {%- endmacro %}
 
+{% macro spark__regex_full_match(expression, pattern) -%}
+    coalesce({{ expression }} rlike '^(?:{{ pattern }})$', false)
+{%- endmacro %}
+
 {#- Minutes after local midnight of a validated HH:MM text (24:00 = 1440). -#}
 {% macro hhmm_minutes(expression) -%}
     (cast(substring({{ expression }}, 1, 2) as integer) * 60 + cast(substring({{ expression }}, 4, 2) as integer))

@@ -70,7 +70,6 @@
             version_order as (
                 partition by {{ key_list }}, pre_reject_reason
                 order by {% if updated_at is not none %}{{ updated_at }} desc, {% endif %}row_fingerprint desc
-                rows between unbounded preceding and unbounded following
             )
     ) as ranked
 {%- endmacro %}

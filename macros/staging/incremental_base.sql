@@ -33,8 +33,28 @@
     {{ return('merge') }}
 {%- endmacro %}
 
+{#- Spark: merge needs a table format with row updates (var spark_file_format: delta,
+    iceberg or hudi). With Spark's built-in formats (parquet, the default) a run rebuilds each
+    incremental model and swaps it in with insert_overwrite (see is_incremental below). -#}
 {% macro spark__base_incremental_strategy() -%}
-    {{ return('merge') }}
+    {{ return('merge' if spark_has_row_updates() else 'insert_overwrite') }}
+{%- endmacro %}
+
+{% macro spark_has_row_updates() -%}
+    {{ return(var('spark_file_format', 'delta' if target.type == 'databricks' else 'parquet') | lower in ['delta', 'iceberg', 'hudi']) }}
+{%- endmacro %}
+
+{#-
+    dbt's is_incremental(), except where the engine cannot update rows: on Spark with its
+    built-in formats an incremental model selects all its rows (the first-build branch) and
+    insert_overwrite (without partitions: the whole table) replaces the table with them. The
+    incremental branches are unchanged on every other engine and on Delta, Iceberg or Hudi.
+-#}
+{% macro is_incremental() -%}
+    {%- if target.type == 'spark' and not spark_has_row_updates() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(dbt.is_incremental()) }}
 {%- endmacro %}
 
 
@@ -71,7 +91,7 @@
     select
         seed_rows.*,
         'seed:raw_{{ table_name }}' as _raw_file,
-        row_number() over () as _raw_row,
+        {{ row_number_in_table() }} as _raw_row,
         false as _is_malformed,
         cast(null as {{ dbt.type_string() }}) as _source_reason
     from {{ seed_relation }} as seed_rows

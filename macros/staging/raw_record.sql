@@ -31,6 +31,21 @@
     || '}'
 {%- endmacro %}
 
+{#- Spark: to_json of a struct, nulls kept (to_json drops them by default). -#}
+{% macro spark__raw_record(columns, personal_columns) -%}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column }}',
+        {% if column in personal_columns -%}
+            {{ hash_pii(column) }}
+        {%- else -%}
+            cast({{ column }} as string)
+        {%- endif -%}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
 
 {#- A text value as a JSON string literal ("a\"b"), NULL for NULL. -#}
 {% macro json_text(expression) -%}

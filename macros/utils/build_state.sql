@@ -18,17 +18,22 @@
         {%- do run_query("create schema if not exists cs_kpi_meta") -%}
         {{ check_zone_unchanged() }}
         {%- do run_query("drop table if exists " ~ build_state_relation()) -%}
-        {%- do run_query(
-            "create table " ~ build_state_relation() ~ " as select "
-            ~ sql_string(invocation_id) ~ " as invocation_id, "
-            ~ (sql_string(raw_path.rstrip('/')) if raw_path else sql_string(build_input_label())) ~ " as raw_input, "
-            ~ (sql_string(raw_format()) if raw_path else ("'seed'" if raw_input() == 'seeds' else "'table'")) ~ " as raw_format, "
-            ~ sql_string(reporting_timezone()) ~ " as reporting_timezone, "
-            ~ sql_string(var('cost_currency', 'USD')) ~ " as cost_currency, "
-            ~ sql_string(unsupplied_raw_tables() | join(',')) ~ " as unsupplied_tables, "
-            ~ "'running' as status, "
-            ~ "cast(null as bigint) as failed_nodes") -%}
+        {%- do run_query("create table " ~ build_state_relation() ~ " as " ~ build_state_row("'running'", "cast(null as bigint)")) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The one row of build_state: status and failed_nodes are SQL expressions. -#}
+{% macro build_state_row(status, failed_nodes) -%}
+    {%- set raw_path = var('raw_path', none) -%}
+    select
+        {{ sql_string(invocation_id) }} as invocation_id,
+        {{ sql_string(raw_path.rstrip('/')) if raw_path else sql_string(build_input_label()) }} as raw_input,
+        {{ sql_string(raw_format()) if raw_path else ("'seed'" if raw_input() == 'seeds' else "'table'") }} as raw_format,
+        {{ sql_string(reporting_timezone()) }} as reporting_timezone,
+        {{ sql_string(var('cost_currency', 'USD')) }} as cost_currency,
+        {{ sql_string(unsupplied_raw_tables() | join(',')) }} as unsupplied_tables,
+        {{ status }} as status,
+        {{ failed_nodes }} as failed_nodes
 {%- endmacro %}
 
 {#- The input of a build without raw_path: seeds, source:<raw schema> or
@@ -61,11 +66,21 @@
 {% macro record_build_end(results) -%}
     {%- if records_build_state() -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
-        {%- do run_query(
-            "update " ~ build_state_relation() ~ " set status = "
-            ~ ("'failed'" if failed else "'succeeded'") ~ ", failed_nodes = " ~ failed | length
-            ~ " where invocation_id = " ~ sql_string(invocation_id)) -%}
+        {%- do adapter.dispatch('write_build_end', 'cs_kpi')(
+            "'failed'" if failed else "'succeeded'", failed | length) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__write_build_end(status, failed_nodes) -%}
+    {%- do run_query("update " ~ build_state_relation() ~ " set status = " ~ status ~ ", failed_nodes = " ~ failed_nodes
+        ~ " where invocation_id = " ~ sql_string(invocation_id)) -%}
+{%- endmacro %}
+
+{#- Spark's built-in formats have no UPDATE: the row is written again. -#}
+{% macro spark__write_build_end(status, failed_nodes) -%}
+    {%- do run_query("drop table if exists " ~ build_state_relation()) -%}
+    {%- do run_query("create table " ~ build_state_relation() ~ " as "
+        ~ build_state_row(status, "cast(" ~ failed_nodes ~ " as bigint)")) -%}
 {%- endmacro %}
 
 {#-
@@ -75,9 +90,7 @@
 -#}
 {% macro check_zone_unchanged() -%}
     {%- if raw_input() != 'seeds' and not flags.FULL_REFRESH -%}
-        {%- set existing = run_query("select count(*) from information_schema.columns where table_schema = "
-            ~ "'cs_kpi_meta' and table_name = 'build_state' and column_name = 'reporting_timezone'") -%}
-        {%- if existing.columns[0].values()[0] > 0 -%}
+        {%- if 'reporting_timezone' in (relation_column_names('cs_kpi_meta', 'build_state') or []) -%}
             {%- set previous = run_query("select reporting_timezone from " ~ build_state_relation()).columns[0].values() -%}
             {%- if previous and previous[0] != reporting_timezone() -%}
                 {{ exceptions.raise_compiler_error("reporting_timezone changed from " ~ previous[0] ~ " to "
@@ -107,5 +120,10 @@
 {%- endmacro %}
 
 {% macro duckdb__refresh_statistics() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- Spark plans from file sizes; ANALYZE would scan every table once more. -#}
+{% macro spark__refresh_statistics() -%}
     {{ return('') }}
 {%- endmacro %}

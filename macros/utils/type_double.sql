@@ -10,3 +10,14 @@
 {% macro default__type_double() -%}
     double precision
 {%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
+{#- dbt's cast (also how contracts build their expected schema), with the contract types of
+    the mart YAML that Spark spells otherwise: text -> string, float8 -> double. -#}
+{% macro spark__cast(field, type) -%}
+    {%- set spark_types = {'text': 'string', 'float8': 'double', 'double precision': 'double'} -%}
+    cast({{ field }} as {{ spark_types.get(type | trim | lower, type) }})
+{%- endmacro %}

@@ -7,14 +7,13 @@ with
 personal_columns as (
 
     select table_schema || '.' || table_name || '.' || column_name as finding
-    from information_schema.columns
+    from ({{ catalog_columns() }}) as catalog_columns
     where
         table_schema not in (
             'seeds', 'staging', '{{ var("raw_schema") }}', 'information_schema', 'pg_catalog',
             -- vendor tables and their mapping to the raw contract (raw_input: fivetran)
             'mapped', '{{ var("zendesk_schema") }}', '{{ var("shopify_schema") }}'
         )
-        and table_catalog = current_database()
         and lower(column_name) in ('full_name', 'email', 'phone', 'agent_name', 'comment')
 
 ),

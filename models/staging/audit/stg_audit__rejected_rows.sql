@@ -52,7 +52,10 @@ final as (
         _raw_row as raw_row,
         md5(
             raw_table || '|' || raw_record || '|'
-            || cast(row_number() over (partition by raw_table, raw_record order by reject_reasons) as varchar)
+            || cast(
+                row_number() over (partition by raw_table, raw_record order by reject_reasons)
+                as {{ dbt.type_string() }}
+            )
         ) as rejected_row_id
     from unioned
 
