@@ -144,9 +144,10 @@ lint:
 gate-check:
 	$(CS_KPI) validate --no-docs $(QUIET_EXIT)
 
-# The Python tests run as two processes side by side (two cores): the Spark tests and the
-# vendor-export tests in one, the rest in the other. Each has its own temporary folder.
-PYTEST_SIDE := tests/python/test_spark.py tests/python/test_vendor_mappings.py
+# The Python tests run as two processes side by side (two cores): the Spark, vendor-export
+# and defective-input tests in one, the rest in the other (about equal time in CI). Each has
+# its own temporary folder.
+PYTEST_SIDE := tests/python/test_spark.py tests/python/test_vendor_mappings.py tests/python/test_bad_input.py
 PYTEST_TMP := warehouse/tmp/pytest
 
 ## The Python tests (tests/python), in two parallel processes; slowest tests listed.

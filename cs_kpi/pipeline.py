@@ -2,7 +2,7 @@
 dashboard, holding the warehouse lock throughout.
 
 ``cs-kpi build [--raw-path DIR [--format csv|parquet]] [--source fivetran] [--full-refresh]
-[--target duckdb|postgres]``
+[--target duckdb|postgres|spark]``
 
 Without ``--raw-path`` the input is the committed seeds. ``--source fivetran`` reads vendor
 exports instead (Zendesk and Shopify in Fivetran's schema): with ``--raw-path DIR`` the files
@@ -11,6 +11,9 @@ loaded into the warehouse first (``cs_kpi.load``); without it, the tables Fivetr
 the schemas ``zendesk`` and ``shopify`` are read as they are. On PostgreSQL (``--target postgres``,
 the server of the libpq variables) the raw folder is first loaded into the schema ``raw``
 (``cs_kpi.load``) and dbt reads it from there; the marts are published as schema ``marts``.
+On Spark (``--target spark``, the embedded target) a raw folder is loaded as Parquet
+(``cs_kpi.load --target spark``) and registered as the raw tables; after the build the
+catalog of Spark's files (``cs_kpi.spark_catalog``) is what the later steps read.
 
 Each step runs only when the one before it succeeded; the exit code is the failing step's
 (2: the raw files are unreadable or the server is unreachable, 1: build, gate or publish
@@ -26,7 +29,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cs_kpi import preflight
+from cs_kpi import preflight, spark_catalog
+from cs_kpi.load import spark_raw_location
 from cs_kpi.secrets import ENV_VAR as SALT_ENV_VAR
 from cs_kpi.vendor_schema import VENDOR_PROVIDES
 from cs_kpi.warehouse import TARGET_ENV, Warehouse, from_path
@@ -54,7 +58,7 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
             if _run(f"load the {source} exports into the warehouse", load) != 0:
                 return 2
         build += ["--vars", json.dumps({"raw_input": source})]
-    elif raw_path and warehouse.kind == "postgres":
+    elif raw_path and (warehouse.kind == "postgres" or spark):
         raw_path = os.path.abspath(raw_path)
         problems, notes = preflight.check(raw_path, raw_format)
         for note in notes:
@@ -63,16 +67,20 @@ def run(raw_path: str | None, raw_format: str, full_refresh: bool, warehouse: Wa
             for problem in problems:
                 print(f"ERROR: {problem}", file=sys.stderr)
             return 2
-        load = [python, "-m", "cs_kpi.load", "--target", "postgres", "--raw-path", raw_path,
+        engine = "spark" if spark else "postgres"
+        load = [python, "-m", "cs_kpi.load", "--target", engine, "--raw-path", raw_path,
                 "--format", raw_format]
         if _run("load raw files into the raw schema", load) != 0:
             return 2
-        build += ["--vars", json.dumps({"raw_input": "source"})]
+        variables: dict[str, str] = {"raw_input": "source"}
+        if spark:  # the loader's Parquet files, registered as the raw tables at run start
+            variables["spark_raw_location"] = str(spark_raw_location())
+        build += ["--vars", json.dumps(variables)]
         gate += ["--raw-path", raw_path, "--raw-format", raw_format]
-    elif warehouse.kind == "postgres":
+    elif warehouse.kind == "postgres" or spark:
         # The seeds, even when the raw schema holds tables (dbt alone would read those).
         build += ["--vars", json.dumps({"raw_input": "seeds"})]
-        if os.environ.get(SALT_ENV_VAR):
+        if os.environ.get(SALT_ENV_VAR) and not spark:
             salt = [python, "-m", "cs_kpi.load", "--target", "postgres", "--salt-only"]
             if _run("store the personal-data salt", salt) != 0:
                 return 2
@@ -128,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     spark = os.environ.get(TARGET_ENV) == "spark"
     if spark:
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        if args.raw_path or args.source:
-            print("ERROR: --target spark builds on the seeds; raw folders and vendor exports are "
-                  "read on duckdb and postgres", file=sys.stderr)
+        if args.source:
+            print("ERROR: --target spark reads the seeds or a raw folder; vendor exports "
+                  "(--source) are read on duckdb and postgres", file=sys.stderr)
             return 2
+        spark_catalog.spark_dir().mkdir(parents=True, exist_ok=True)
     warehouse = from_path(None if spark else args.database)
     if warehouse.kind == "postgres" and not os.environ.get("PGHOST"):
         print("ERROR: --target postgres needs the libpq variables (PGHOST, PGPORT, PGUSER, "
