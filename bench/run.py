@@ -21,7 +21,8 @@ For each scale, in one run on this machine:
   (h) with ``--spark`` (dbt's embedded spark target, a JDK on the PATH): the same files loaded
       (``cs_kpi.load --target spark``) and the full ``dbt run --target spark``, then the held-back
       day loaded and run again (on Parquet every run rebuilds its tables). Peak memory is the
-      dbt process's, whose child is Spark's JVM (rusage reports the largest of the two).
+      dbt process's only: Spark's JVM (heap up to CS_KPI_SPARK_MEMORY, default 4g) is a
+      process dbt does not wait for, so the kernel's rusage does not count it.
 Each step is a child process: wall time, and peak resident memory from the kernel's rusage of
 that child (``os.wait4``). The table is printed and written with the details (slowest models,
 rows per second) to ``<out>/bench-<time>.md`` and ``.json`` (git-ignored).
