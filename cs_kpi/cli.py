@@ -7,6 +7,7 @@ Commands:
   summary    where every raw row went, reject reasons, headline KPIs
   validate   the data-quality gate (Great Expectations) on the built warehouse
   publish    write-audit-publish: the validated marts for BI tools
+  slim-ci    build and test only the models a change touches (state:modified+, deferred)
   dashboard  render the dashboard from the published marts
   generate   generate raw data (any scale, CSV or Parquet)
   bench      the benchmark (from a checkout of the project: it needs bench/)
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "summary": ("cs_kpi.summary", "what the last build did"),
     "validate": ("cs_kpi.quality.gate", "the data-quality gate"),
     "publish": ("cs_kpi.publish", "publish the validated marts"),
+    "slim-ci": ("cs_kpi.slim_ci", "build and test only what a change touches"),
     "dashboard": ("cs_kpi.dashboard.build", "render the dashboard"),
     "generate": ("cs_kpi.datagen.__main__", "generate raw data"),
     "bench": ("bench.run", "the benchmark (project checkout only)"),

@@ -17,6 +17,8 @@ and only then this step publishes (publish):
   is a symbolic link to a version folder, swapped atomically; the last three versions are
   kept so readers in the middle of a scan are not cut off.
 - ``<publish-dir>/publish.json``: version, time, source, gate verdict and row counts.
+- ``<publish-dir>/state/manifest.json``: dbt's manifest of the build that was published, the
+  production state slim CI compares a change with (``cs-kpi slim-ci``).
 
 It refuses (exit 1, nothing touched) unless ``cs_kpi.quality.gate`` passed on exactly this
 state of the warehouse file (see ``cs_kpi.quality.result``).
@@ -47,6 +49,8 @@ from cs_kpi.warehouse_state import WarehouseBusy, warehouse_lock
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_PUBLISH_DIR = Path(os.environ.get("CS_KPI_PUBLISH_DIR", "warehouse/published"))
+# Under the publish dir: the manifest of the published build (slim CI's production state).
+STATE_DIR = "state"
 PUBLISHED_DATABASE = "cs_kpi_bi.duckdb"
 PUBLISHED_SCHEMAS = ("marts",)
 KEEP_PARQUET_VERSIONS = 3
@@ -179,6 +183,17 @@ def _write_result(publish_dir: Path, result: PublishResult) -> None:
     os.replace(temporary, manifest)
 
 
+def save_state(publish_dir: Path, manifest_path: Path) -> None:
+    """Keep the published build's manifest as the production state of slim CI."""
+    if not manifest_path.exists():
+        return
+    state = publish_dir / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    temporary = state / "manifest.json.tmp"
+    shutil.copyfile(manifest_path, temporary)
+    os.replace(temporary, state / "manifest.json")
+
+
 def _manifest_path(manifest_path: Path | None) -> Path:
     target_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT / "target"))
     return manifest_path or target_path / "manifest.json"
@@ -206,6 +221,7 @@ def publish_server(warehouse: Warehouse, publish_dir: Path, manifest_path: Path 
         parquet_dir="", tables=counts, seconds=round(time.perf_counter() - started, 3),
     )
     _write_result(publish_dir, result)
+    save_state(publish_dir, _manifest_path(manifest_path))
     return result
 
 
@@ -251,6 +267,7 @@ def publish(database: Path, publish_dir: Path, manifest_path: Path | None = None
         seconds=round(time.perf_counter() - started, 3),
     )
     _write_result(publish_dir, result)
+    save_state(publish_dir, manifest_path)
     return result
 
 

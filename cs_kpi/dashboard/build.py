@@ -55,7 +55,7 @@ CARDS: list[tuple[str, str, int, str]] = [
 
 # Agent scorecard columns: key, heading (with unit), decimals.
 SCORECARD: list[tuple[str, str, int]] = [
-    ("agent_id", "Agent", 0),
+    ("agent_display_name", "Agent", 0),
     ("team", "Team", 0),
     ("contacts_handled", "Contacts", 0),
     ("tickets_solved", "Tickets solved", 0),
@@ -174,9 +174,14 @@ def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
             "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily"), window),
             "scorecard_columns": [{"key": k, "label": label.format(currency=currency), "digits": d}
                                   for k, label, d in SCORECARD],
+            # agents by their pseudonym (dim_agents.agent_display_name), never by name
             "agent_scorecard": _rows(con, """
-                select * from marts.kpi_agent_scorecard_monthly where month = ?
-                order by agent_id""", month_param),
+                select scorecard.*, coalesce(agents.agent_display_name, 'unknown agent')
+                    as agent_display_name
+                from marts.kpi_agent_scorecard_monthly as scorecard
+                left join marts.dim_agents as agents on scorecard.agent_id = agents.agent_id
+                where scorecard.month = ?
+                order by agent_display_name, scorecard.agent_id""", month_param),
             "support_impact": _rows(con, """
                 select * from marts.kpi_support_impact_monthly where month = ?
                 order by segment_type, segment""", month_param),

@@ -31,6 +31,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from cs_kpi import spark_catalog
 from cs_kpi.quality.gx_duckdb import enable_duckdb_persisted_connection
+from cs_kpi.quality.offline_docs import make_offline
 from cs_kpi.quality.result import GateResult, fingerprint, write_gate_result
 from cs_kpi.raw_files import warehouse_raw_relation
 from cs_kpi.warehouse import Warehouse, WarehouseError, as_warehouse, from_path
@@ -345,6 +346,7 @@ def _validate(args: argparse.Namespace, warehouse: Warehouse) -> int:
           f"passed, {len(warnings)} warnings, {len(critical)} critical failures "
           f"in {time.perf_counter() - started:.1f} s")
     if not args.no_docs:
+        print(make_offline(args.docs_dir))
         print(f"Data Docs: {(args.docs_dir / 'index.html').resolve()}")
     write_gate_result(warehouse, GateResult(
         passed=not critical, expectations=len(outcomes), critical=len(critical),

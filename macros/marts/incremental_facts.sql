@@ -30,10 +30,16 @@
     {{ return("cast('1900-01-01' as timestamp)") }}
 {%- endmacro %}
 
-{#- Select body: the keys of `base_model` re-classified after the fact's watermark. -#}
+{#- A base model given by name or as the relation a model's ref() returned. -#}
+{% macro change_feed_relation(base_model) -%}
+    {{ return(ref(base_model) if base_model is string else base_model) }}
+{%- endmacro %}
+
+{#- Select body: the keys of `base_model` (its name, or the relation of the model's
+    `ref()`) re-classified after the fact's watermark. -#}
 {% macro changed_keys(base_model, key) -%}
     select {{ key }}
-    from {{ ref(base_model) }}
+    from {{ change_feed_relation(base_model) }}
     where _classified_at > {{ fact_watermark() }}
 {%- endmacro %}
 
@@ -44,7 +50,7 @@
         where
             {{ key }} in ({{ changed_keys(base_model, key) }})
             or not exists (
-                select 1 from {{ ref(base_model) }} as base_rows
+                select 1 from {{ change_feed_relation(base_model) }} as base_rows
                 where base_rows.{{ key }} = {{ this }}.{{ key }}
             )
     {%- else -%}

@@ -29,8 +29,20 @@
 {%- endmacro %}
 
 
+{#- The base models (change feeds) of a kind as relations. A model calls this at its top,
+    `{%- set feeds = change_feeds('orders') -%}`: the ref() calls run when dbt parses the
+    model, so the model depends on every base model its incremental branch reads. -#}
+{% macro change_feeds(kind) -%}
+    {%- set relations = [] -%}
+    {%- for base_model in group_base_models(kind) -%}
+        {%- do relations.append(ref(base_model)) -%}
+    {%- endfor -%}
+    {{ return(relations) }}
+{%- endmacro %}
+
+
 {#- True when this run must recompute every row: first build, full refresh, or a base model
-    reloaded since the watermark. -#}
+    (a name or a relation of change_feeds) reloaded since the watermark. -#}
 {% macro recompute_all(base_models, watermark) -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(true) }}
@@ -38,7 +50,7 @@
     {%- set checks = [] -%}
     {%- for base_model in base_models -%}
         {%- do checks.append(
-            "coalesce((select min(_classified_at) from " ~ ref(base_model) ~ ") > "
+            "coalesce((select min(_classified_at) from " ~ change_feed_relation(base_model) ~ ") > "
             ~ watermark ~ ", true)") -%}
     {%- endfor -%}
     {%- set reloaded = run_query("select " ~ checks | join(" or ")).columns[0].values()[0] -%}
@@ -60,8 +72,8 @@
 {#- Every customer any version of a key of `base_model` names, for keys re-classified after
     the watermark. A base model re-classifies and re-stamps every stored version of a key it
     touches (macros/staging/incremental_base.sql, step 2), so the rows stamped after the
-    watermark are all versions of the changed keys: no join back to the key is needed
-    (measured at scale 1000: the semi-join scanned all 4 M ticket rows each time). Rows
+    watermark are all versions of the changed keys: no join back to the key is needed (such a
+    semi-join would scan every stored version of every key on each run). Rows
     without a key are re-stamped alone; their customers are recomputed too, which is harmless.
 -#}
 {% macro customers_of_changed_keys(base_model, watermark) -%}

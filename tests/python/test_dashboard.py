@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -134,6 +135,8 @@ def test_dashboard_renders_in_headless_chromium(published: Path) -> None:
             return [getComputedStyle(swatch, '::before').backgroundColor, getComputedStyle(number).fill];
         }""")
         agents = page.eval_on_selector_all("#scorecard tbody tr", "rows => rows.length")
+        agent_cells = page.eval_on_selector_all(
+            "#scorecard tbody td[data-key=agent_display_name]", "cells => cells.map(c => c.textContent)")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         browser.close()
@@ -148,6 +151,9 @@ def test_dashboard_renders_in_headless_chromium(published: Path) -> None:
     assert cards == [key for key, *_ in CARDS]
     data = load(published / "cs_kpi_bi.duckdb")
     assert agents == len(data["agent_scorecard"])
+    # agents appear by pseudonym ("<team> #NN"), never by id alone or by name
+    assert sorted(agent_cells) == sorted(r["agent_display_name"] for r in data["agent_scorecard"])
+    assert all(re.fullmatch(r".+ #\d{2,}", cell) for cell in agent_cells), agent_cells
     expected = {r["month"]: r["promoter_pct"] for r in data["nps_monthly"] if r["promoter_pct"] is not None}
     assert dict(promoters) == pytest.approx(expected, rel=1e-12)
     assert SCREENSHOT.stat().st_size > 20_000

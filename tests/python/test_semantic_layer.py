@@ -7,6 +7,7 @@ column it claims to equal.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import PROJECT, read_table
+
+from cs_kpi.publish import PUBLISHED_DATABASE, publish
 
 MF = str(Path(sys.executable).with_name("mf"))
 
@@ -36,9 +39,39 @@ METRIC_MARTS: dict[str, tuple[str, str]] = {
     "resolution_sla_pct": ("kpi_sla_monthly", "resolution_sla_pct"),
 }
 
+# count metrics -> (mart, column) they equal at the month grain (a month without rows is 0)
+COUNT_MARTS: dict[str, tuple[str, str]] = {
+    "nps_responses": ("kpi_nps_monthly", "responses"),
+    "promoters": ("kpi_nps_monthly", "promoters"),
+    "detractors": ("kpi_nps_monthly", "detractors"),
+    "csat_responses": ("kpi_csat_monthly", "csat_responses"),
+    "fcr_eligible_contacts": ("kpi_fcr_monthly", "eligible_contacts"),
+    "fcr_contacts": ("kpi_fcr_monthly", "fcr_contacts"),
+    "contacts_with_customer": ("kpi_repeat_visits_monthly", "contacts"),
+    "repeat_contacts": ("kpi_repeat_visits_monthly", "repeat_contacts"),
+    "active_customers_start": ("kpi_churn_monthly", "active_customers_start"),
+    "churned_customers": ("kpi_churn_monthly", "churned_customers"),
+    "completed_orders": ("kpi_repeat_sales_monthly", "orders"),
+    "repeat_orders": ("kpi_repeat_sales_monthly", "repeat_orders"),
+    "completed_revenue": ("kpi_repeat_sales_monthly", "revenue"),
+    "repeat_ordering_customers": ("kpi_cross_sell_upsell_monthly", "repeat_customers"),
+    "cross_sell_customers": ("kpi_cross_sell_upsell_monthly", "cross_sell_customers"),
+    "upsell_customers": ("kpi_cross_sell_upsell_monthly", "upsell_customers"),
+    "tickets_created": ("kpi_executive_summary_monthly", "tickets_created"),
+    "inbound_calls": ("kpi_executive_summary_monthly", "inbound_calls"),
+    "first_response_achieved": ("kpi_sla_monthly", "first_response_achieved"),
+    "first_response_breached": ("kpi_sla_monthly", "first_response_breached"),
+    "resolution_achieved": ("kpi_sla_monthly", "resolution_achieved"),
+    "resolution_breached": ("kpi_sla_monthly", "resolution_breached"),
+}
+# counts with no monthly mart column of their own (each is the numerator of a KPI above)
+OTHER_COUNTS = {"satisfied_csat_responses", "calls_within_service_level", "answered_inbound_calls"}
 
-def mf_query(database: Path, metrics: list[str], group_by: str, out: Path) -> pd.DataFrame:
-    """Run `mf query` against `database` (the dbt target of that build) and read its CSV."""
+
+def mf_query(database: Path, metrics: list[str] | None, group_by: str | None, out: Path,
+             saved_query: str | None = None, published: Path | None = None) -> pd.DataFrame:
+    """Run `mf query` against `database` (the dbt target of that build) and read its CSV; with
+    `published`, against that published file through the profile's target `published`."""
     env = {
         **os.environ,
         "CS_KPI_DUCKDB_PATH": str(database),
@@ -47,8 +80,13 @@ def mf_query(database: Path, metrics: list[str], group_by: str, out: Path) -> pd
         "DBT_TARGET_PATH": str(database.parent / "target"),
         "DBT_LOG_PATH": str(database.parent / "logs"),
     }
-    command = [MF, "query", "--metrics", ",".join(metrics), "--group-by", group_by,
-               "--order", group_by, "--csv", str(out), "--quiet"]
+    if published is not None:
+        env.update(CS_KPI_TARGET="published", CS_KPI_PUBLISHED_DUCKDB=str(published))
+    if saved_query:
+        command = [MF, "query", "--saved-query", saved_query, "--csv", str(out), "--quiet"]
+    else:
+        command = [MF, "query", "--metrics", ",".join(metrics or []), "--group-by", str(group_by),
+                   "--order", str(group_by), "--csv", str(out), "--quiet"]
     result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
     assert result.returncode == 0 and out.exists(), f"mf query failed:\n{result.stdout}\n{result.stderr}"
     return pd.read_csv(out)
@@ -115,3 +153,80 @@ def test_ratio_metric_reaggregates_from_rows(
         assert math.isclose(value, 100 * row["fcr_contacts"] / row["eligible_contacts"], rel_tol=1e-9)
         checked += 1
     assert checked >= 3
+
+
+@pytest.fixture(scope="module")
+def monthly_counts(semantic_manifest: Path, built_from_csv: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    frame = mf_query(built_from_csv, list(COUNT_MARTS), "metric_time__month",
+                     tmp_path_factory.mktemp("mf") / "counts.csv")
+    frame["month"] = pd.to_datetime(frame["metric_time__month"]).dt.date
+    return frame.set_index("month")
+
+
+@pytest.mark.parametrize("metric", list(COUNT_MARTS))
+def test_count_metric_by_month_equals_mart(metric: str, monthly_counts: pd.DataFrame, built_from_csv: Path) -> None:
+    mart, column = COUNT_MARTS[metric]
+    expected = read_table(built_from_csv, f"marts.{mart}")[["month", column]]
+    assert expected[column].fillna(0).sum() > 0, f"{mart}.{column} is all zero: nothing compared"
+    for month, value in zip(expected["month"], expected[column].fillna(0), strict=True):
+        month = pd.Timestamp(month).date()
+        actual = monthly_counts[metric].get(month) if month in monthly_counts.index else None
+        actual = 0 if _missing(actual) else actual
+        assert math.isclose(actual, value, rel_tol=1e-9, abs_tol=1e-6), \
+            f"{metric} {month}: mf {actual} != {mart}.{column} {value}"
+
+
+def test_metrics_are_kpis_or_counts_only(semantic_manifest: Path) -> None:
+    """No helper measure is a metric of its own: every metric is a headline KPI or a count."""
+    metrics = {m["name"] for m in json.loads(semantic_manifest.read_text())["metrics"]}
+    assert metrics == set(METRIC_MARTS) | set(COUNT_MARTS) | OTHER_COUNTS
+
+
+def test_fcr_by_agent_team_equals_the_scorecard(semantic_manifest: Path, built_from_csv: Path,
+                                                 tmp_path: Path) -> None:
+    """The agents semantic model joins contacts to dim_agents: FCR by team and month equals the
+    agent scorecard's counts summed by team (the saved query fcr_by_team_monthly)."""
+    frame = mf_query(built_from_csv, None, None, tmp_path / "team.csv", saved_query="fcr_by_team_monthly")
+    frame = frame[frame["agent__team"].notna()]
+    frame["month"] = pd.to_datetime(frame["metric_time__month"]).dt.date
+    scorecard = read_table(built_from_csv, "marts.kpi_agent_scorecard_monthly")
+    scorecard = scorecard[scorecard["team"].notna()]
+    scorecard["month"] = pd.to_datetime(scorecard["month"]).dt.date
+    sums = scorecard.groupby(["month", "team"])[["fcr_contacts", "fcr_eligible_contacts"]].sum()
+    sums = sums[sums["fcr_eligible_contacts"] > 0]
+    got = frame.set_index(["month", "agent__team"])
+    assert len(sums) >= 6 and len(got) == len(sums)
+    for (month, team), row in sums.iterrows():
+        mf_row = got.loc[(month, team)]
+        assert mf_row["fcr_eligible_contacts"] == row["fcr_eligible_contacts"]
+        assert math.isclose(mf_row["fcr_rate"], 100 * row["fcr_contacts"] / row["fcr_eligible_contacts"],
+                            rel_tol=1e-9), f"{month} {team}"
+
+
+def test_saved_query_gives_the_headline_kpis(semantic_manifest: Path, monthly: pd.DataFrame,
+                                             built_from_csv: Path, tmp_path: Path) -> None:
+    saved = mf_query(built_from_csv, None, None, tmp_path / "saved.csv",
+                     saved_query="support_headline_kpis_monthly")
+    saved["month"] = pd.to_datetime(saved["metric_time__month"]).dt.date
+    saved = saved.set_index("month").sort_index()
+    for metric in ("nps", "fcr_rate", "service_level_pct", "first_response_sla_pct"):
+        pd.testing.assert_series_equal(saved[metric], monthly[metric].reindex(saved.index),
+                                       check_names=False, rtol=1e-9)
+
+
+def test_mf_answers_from_the_published_warehouse(semantic_manifest: Path, built_from_csv: Path,
+                                                 tmp_path: Path) -> None:
+    """`CS_KPI_TARGET=published mf query ...` reads the published copy: it answers with the
+    working warehouse moved away."""
+    publish(built_from_csv, tmp_path / "published", require_gate=False)
+    published = tmp_path / "published" / PUBLISHED_DATABASE
+    away = tmp_path / "not-the-warehouse.duckdb"
+    frame = mf_query(away, ["fcr_rate"], "metric_time__month", tmp_path / "pub.csv", published=published)
+    fcr = read_table(built_from_csv, "marts.kpi_fcr_monthly").dropna(subset=["fcr_rate"])
+    frame["month"] = pd.to_datetime(frame["metric_time__month"]).dt.date
+    got = frame.set_index("month")["fcr_rate"]
+    assert len(fcr) >= 6
+    for month, value in zip(fcr["month"], fcr["fcr_rate"], strict=True):
+        assert math.isclose(got[pd.Timestamp(month).date()], value, rel_tol=1e-9)
+    assert not away.exists()

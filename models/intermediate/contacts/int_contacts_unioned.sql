@@ -47,13 +47,11 @@ call_contacts as (
         'phone' as channel,
         category,
         started_at as contact_start_at,
-        cast(talk_seconds + hold_seconds + wrap_seconds as bigint) as handle_seconds,
+        cast(handle_seconds as bigint) as handle_seconds,
         true as is_resolved_contact,
         coalesce(disposition = 'resolved', false) as is_resolved_on_first_touch
     from calls
-    where
-        is_inbound
-        and is_answered
+    where is_answered_inbound
 
 ),
 

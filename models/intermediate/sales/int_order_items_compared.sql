@@ -5,8 +5,6 @@
     on_schema_change='fail',
     pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
--- depends_on: {{ ref('base_shop__orders') }}
--- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     Each valid item of a completed order, compared with what its customer bought before
     (SPEC part C, cross-sell and upsell): "before" means in completed orders with a strictly
@@ -18,7 +16,7 @@
     (macros/marts/incremental_groups.sql).
 -#}
 {%- set watermark = computed_watermark() -%}
-{%- set recompute = recompute_all(order_base_models(), watermark) %}
+{%- set recompute = recompute_all(change_feeds('orders'), watermark) %}
 with
 
 valued_orders as (
@@ -39,13 +37,7 @@ orders as (
 
 items as (
 
-    select * from {{ ref('stg_shop__order_items') }}
-
-),
-
-products as (
-
-    select * from {{ ref('stg_shop__products') }}
+    select * from {{ ref('int_order_items_joined') }}
 
 ),
 
@@ -57,13 +49,11 @@ completed_items as (
         orders.customer_id,
         orders.ordered_at,
         orders.is_repeat_order,
-        products.product_line,
-        products.tier
+        items.product_line,
+        items.tier
     from items
     inner join orders
         on items.order_id = orders.order_id
-    inner join products
-        on items.product_id = products.product_id
 
 ),
 

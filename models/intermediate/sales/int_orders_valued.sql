@@ -5,18 +5,16 @@
     on_schema_change='fail',
     pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
--- depends_on: {{ ref('base_shop__orders') }}
--- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     Every valid order with its revenue and repeat flag (SPEC part C):
-    - revenue: sum of quantity * unit_price over its valid items (0 when it has none);
+    - revenue: sum of stg_shop__order_items.line_revenue over its valid items (0 without any);
     - is_repeat_order: a completed order whose customer has a completed order with a strictly
       earlier ordered_at (same instant is not earlier). Non-completed orders are never repeats.
     Incremental: a run recomputes every order of the customers touched since the last run
     (macros/marts/incremental_groups.sql), so a late order updates the repeat flags after it.
 -#}
 {%- set watermark = computed_watermark() -%}
-{%- set recompute = recompute_all(order_base_models(), watermark) %}
+{%- set recompute = recompute_all(change_feeds('orders'), watermark) %}
 with
 
 orders as (
@@ -43,7 +41,7 @@ order_totals as (
         order_id,
         count(*) as item_lines,
         sum(quantity) as units,
-        sum(quantity * unit_price) as revenue
+        sum(line_revenue) as revenue
     from items
     group by order_id
 

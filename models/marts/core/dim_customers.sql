@@ -5,24 +5,17 @@
     on_schema_change='fail',
     pre_hook="{{ delete_touched_groups('customers') }}",
 ) }}
--- depends_on: {{ ref('base_shop__customers') }}
--- depends_on: {{ ref('base_helpdesk__tickets') }}
--- depends_on: {{ ref('base_phone__calls') }}
--- depends_on: {{ ref('base_survey__responses') }}
--- depends_on: {{ ref('base_shop__orders') }}
--- depends_on: {{ ref('base_shop__order_items') }}
 {#-
     One row per valid customer, without personal data, with its value to date: completed
     orders and revenue, first and last completed order, contacts and the category of the
     latest NPS answer (customer-lifetime-value view).
     Incremental by customer: a run recomputes the customers touched since the last run by
     their own row or by a new or changed contact, order, order item or survey answer
-    (macros/marts/incremental_groups.sql, kind 'customers'). Measured at scale 1000 as a
-    table rebuilt every run: 6.1 s of the +1-day run, mostly writing 1.47 M rows;
-    incremental: 4.0 s (bench-20261123T033312Z).
+    (macros/marts/incremental_groups.sql, kind 'customers'), instead of rewriting every
+    customer each run.
 -#}
 {%- set watermark = computed_watermark() -%}
-{%- set recompute = recompute_all(customer_base_models(), watermark) %}
+{%- set recompute = recompute_all(change_feeds('customers'), watermark) %}
 with
 
 {% if not recompute -%}
@@ -121,6 +114,11 @@ final as (
         customers.signup_at,
         customers.churned_at,
         customers.churned_at is not null as is_churned,
+        -- active at the start of month M (SPEC C: signup_at < M_start and churned_at empty or
+        -- >= M_start) exactly when first_active_month <= M and (last_active_month is NULL or
+        -- M <= last_active_month); churn, support impact and the semantic layer read these two
+        {{ next_month_start('customers.signup_at') }} as first_active_month,
+        {{ month_of('customers.churned_at') }} as last_active_month,
         cast(coalesce(order_summary.completed_orders, 0) as bigint) as completed_orders,
         cast(coalesce(order_summary.lifetime_revenue, 0) as {{ type_double() }}) as lifetime_revenue,
         order_summary.first_order_at,

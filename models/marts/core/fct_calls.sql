@@ -5,7 +5,7 @@
     on_schema_change='fail',
     pre_hook="{{ delete_changed_keys('base_phone__calls', 'call_id') }}",
 ) }}
--- depends_on: {{ ref('base_phone__calls') }}
+{%- set change_feed = ref('base_phone__calls') -%}
 {%- set service_level_seconds = var('service_level_seconds') -%}
 -- One row per valid call (inbound and outbound), with its service-level and handle-time facts.
 with
@@ -14,7 +14,7 @@ calls as (
 
     select * from {{ ref('stg_phone__calls') }}
     {% if is_incremental() %}
-    where call_id in ({{ changed_keys('base_phone__calls', 'call_id') }})
+    where call_id in ({{ changed_keys(change_feed, 'call_id') }})
     {% endif %}
 
 ),
@@ -31,6 +31,7 @@ final as (
         disposition,
         is_inbound,
         is_answered,
+        is_answered_inbound,
         started_at,
         answered_at,
         ended_at,
@@ -38,7 +39,9 @@ final as (
         talk_seconds,
         hold_seconds,
         wrap_seconds,
-        talk_seconds + hold_seconds + wrap_seconds as handle_seconds,
+        handle_seconds,
+        -- average handle time counts answered inbound calls only (SPEC C)
+        case when is_answered_inbound then handle_seconds end as answered_inbound_handle_seconds,
         {{ seconds_between('started_at', 'answered_at') }} as speed_of_answer_seconds,
         coalesce(
             answered_at <= {{ dbt.dateadd('second', service_level_seconds, 'started_at') }}, false

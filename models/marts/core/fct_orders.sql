@@ -5,12 +5,10 @@
     on_schema_change='fail',
     pre_hook="{{ delete_touched_groups('orders') }}",
 ) }}
--- depends_on: {{ ref('base_shop__orders') }}
--- depends_on: {{ ref('base_shop__order_items') }}
 -- One row per valid order (any status), with revenue from its valid items and its repeat flag.
 -- Incremental: recomputes the customers touched since the last run (incremental_groups.sql).
 {%- set watermark = computed_watermark() -%}
-{%- set recompute = recompute_all(order_base_models(), watermark) %}
+{%- set recompute = recompute_all(change_feeds('orders'), watermark) %}
 with
 
 orders as (

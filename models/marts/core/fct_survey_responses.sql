@@ -5,16 +5,22 @@
     on_schema_change='fail',
     pre_hook="{{ delete_changed_keys('base_survey__responses', 'response_id') }}",
 ) }}
--- depends_on: {{ ref('base_survey__responses') }}
--- One row per valid survey response. The free-text comment stays in staging (it may hold
--- personal data); has_comment tells whether there was one.
+{%- set change_feed = ref('base_survey__responses') -%}
+{#
+    One row per valid survey response. The free-text comment stays in staging (it may hold
+    personal data); has_comment tells whether there was one.
+    The survey KPI rules live here, once (SPEC C), and every mart and the semantic layer
+    reads these columns:
+    - nps_category: promoter (9-10), passive (7-8), detractor (0-6);
+    - is_csat_satisfied: csat_score >= 4; is_csat_negative: csat_score <= 2.
+#}
 with
 
 surveys as (
 
     select * from {{ ref('stg_survey__responses') }}
     {% if is_incremental() %}
-    where response_id in ({{ changed_keys('base_survey__responses', 'response_id') }})
+    where response_id in ({{ changed_keys(change_feed, 'response_id') }})
     {% endif %}
 
 ),
@@ -35,6 +41,8 @@ final as (
             when nps_score >= 0 then 'detractor'
         end as nps_category,
         csat_score,
+        csat_score >= 4 as is_csat_satisfied,
+        csat_score <= 2 as is_csat_negative,
         ces_score,
         comment is not null as has_comment,
         _classified_at

@@ -6,13 +6,14 @@
       month of contact start; fcr_* as in kpi_fcr_monthly, attributed to the contact's agent;
     - tickets_solved: resolved tickets of the agent whose resolved_at falls in the month;
     - csat_*: surveys about the agent's ticket or call (by ticket_id / call_id), month of
-      submitted_at; csat_pct = 100 * share with csat_score >= 4;
-    - avg_handle_time_seconds: talk + hold + wrap over the agent's answered inbound calls;
+      submitted_at; csat_pct = 100 * share of fct_survey_responses.is_csat_satisfied;
+    - avg_handle_time_seconds: fct_calls.answered_inbound_handle_seconds of the agent's calls;
     - quality: reviewed calls (quality_score present) of the agent by month of started_at,
       avg_quality_score and quality_pass_pct = 100 * share scoring >= 80;
     - utilization_pct = 100 * handled seconds (ticket handle_seconds + talk/hold/wrap of all the
       agent's answered calls) / scheduled shift seconds, shifts by month of shift start;
-    - labor_cost = scheduled hours * hourly_cost; cost_per_contact = labor_cost / contacts_handled.
+    - labor_cost: fct_agent_shifts.labor_cost of the month's shifts; cost_per_contact =
+      labor_cost / contacts_handled.
 -#}
 with
 
@@ -116,7 +117,7 @@ call_stats as (
     select
         agent_id,
         {{ month_of('started_at') }} as month,
-        avg(case when is_inbound and is_answered then cast(handle_seconds as {{ type_double() }}) end)
+        avg(cast(answered_inbound_handle_seconds as {{ type_double() }}))
             as avg_handle_time_seconds,
         count(quality_score) as reviewed_calls,
         avg(cast(quality_score as {{ type_double() }})) as avg_quality_score,
@@ -133,6 +134,7 @@ survey_agents as (
         surveys.response_id,
         surveys.submitted_at,
         surveys.csat_score,
+        surveys.is_csat_satisfied,
         coalesce(tickets.agent_id, calls.agent_id) as agent_id
     from surveys
     left join tickets
@@ -148,7 +150,7 @@ survey_stats as (
         agent_id,
         {{ month_of('submitted_at') }} as month,
         count(csat_score) as csat_responses,
-        sum(case when csat_score >= 4 then 1 else 0 end) as satisfied_responses
+        sum(case when is_csat_satisfied then 1 else 0 end) as satisfied_responses
     from survey_agents
     where agent_id is not null
     group by 1, 2
@@ -160,7 +162,8 @@ shift_stats as (
     select
         agent_id,
         {{ month_of('shift_start_at') }} as month,
-        sum(scheduled_seconds) as scheduled_seconds
+        sum(scheduled_seconds) as scheduled_seconds,
+        sum(labor_cost) as labor_cost
     from shifts
     group by 1, 2
 
@@ -201,7 +204,6 @@ joined as (
         agent_months.agent_id,
         agent_months.month,
         agents.team,
-        agents.hourly_cost,
         coalesce(contact_stats.contacts_handled, 0) as contacts_handled,
         coalesce(solved_stats.tickets_solved, 0) as tickets_solved,
         coalesce(contact_stats.fcr_eligible_contacts, 0) as fcr_eligible_contacts,
@@ -213,7 +215,9 @@ joined as (
         call_stats.avg_quality_score,
         call_stats.passing_reviews,
         coalesce(handled_stats.handled_seconds, 0) as handled_seconds,
-        coalesce(shift_stats.scheduled_seconds, 0) as scheduled_seconds
+        coalesce(shift_stats.scheduled_seconds, 0) as scheduled_seconds,
+        -- no shift in the month costs 0 for a known agent (NULL without an hourly_cost)
+        coalesce(shift_stats.labor_cost, case when agents.hourly_cost is not null then 0.0 end) as labor_cost
     from agent_months
     left join agents
         on agent_months.agent_id = agents.agent_id
@@ -264,11 +268,10 @@ final as (
         cast(handled_seconds as {{ type_double() }}) as handled_seconds,
         cast(scheduled_seconds as {{ type_double() }}) as scheduled_seconds,
         {{ pct('handled_seconds', 'scheduled_seconds') }} as utilization_pct,
-        cast(scheduled_seconds / 3600.0 * hourly_cost as {{ type_double() }}) as labor_cost,
+        cast(labor_cost as {{ type_double() }}) as labor_cost,
         case
-            when
-                contacts_handled > 0
-                then cast(scheduled_seconds / 3600.0 * hourly_cost / contacts_handled as {{ type_double() }})
+            when contacts_handled > 0
+                then cast(labor_cost / contacts_handled as {{ type_double() }})
         end as cost_per_contact
     from joined
 

@@ -18,14 +18,14 @@ daily as (
     select
         started_date as day,
         sum(case when is_inbound then 1 else 0 end) as inbound_calls,
-        sum(case when is_inbound and is_answered then 1 else 0 end) as answered_calls,
+        sum(case when is_answered_inbound then 1 else 0 end) as answered_calls,
         sum(case when is_abandoned then 1 else 0 end) as abandoned_calls,
         sum(case when is_failed_inbound then 1 else 0 end) as failed_calls,
         sum(case when is_inbound and is_answered_within_service_level then 1 else 0 end)
             as answered_within_service_level,
-        avg(case when is_inbound and is_answered then speed_of_answer_seconds end)
+        avg(case when is_answered_inbound then speed_of_answer_seconds end)
             as avg_speed_of_answer_seconds,
-        avg(case when is_inbound and is_answered then cast(handle_seconds as {{ type_double() }}) end)
+        avg(cast(answered_inbound_handle_seconds as {{ type_double() }}))
             as avg_handle_time_seconds
     from calls
     group by started_date

@@ -1,10 +1,12 @@
 {#-
     SPEC C: churn and retention, every month from the first signup month to the as-of month
     (the latest month of any valid timestamp in customers, tickets, calls, surveys, orders).
-    Counted from monthly signups and churns with running totals, so the cost grows with
-    customers + months, not customers x months:
-    active_customers_start(M) = signups before M_start - churns before M_start
-    (every churn follows its signup: churned_at >= signup_at is enforced in staging).
+    "Active at M_start" is dim_customers.first_active_month <= M <= last_active_month (NULL:
+    no end). Counted with running totals, so the cost grows with customers + months, not
+    customers x months:
+    active_customers_start(M) = customers whose first_active_month <= M
+                                - customers whose last active month is before M
+    (only customers with an active month count: a churn in the signup month is none).
 -#}
 with
 
@@ -57,15 +59,36 @@ signups as (
 
 ),
 
+ever_active as (
+
+    select
+        first_active_month,
+        last_active_month
+    from customers
+    where
+        last_active_month is null
+        or last_active_month >= first_active_month
+
+),
+
+activations as (
+
+    select
+        first_active_month as month,
+        count(*) as activated_customers
+    from ever_active
+    group by 1
+
+),
+
+-- churned in M and active at M_start: M is the customer's last active month
 churns as (
 
     select
-        {{ month_of('churned_at') }} as month,
-        count(*) as churns,
-        -- churned in M and active at M_start: signed up before M_start
-        sum(case when {{ month_of('signup_at') }} < {{ month_of('churned_at') }} then 1 else 0 end) as churned_customers
-    from customers
-    where churned_at is not null
+        last_active_month as month,
+        count(*) as churned_customers
+    from ever_active
+    where last_active_month is not null
     group by 1
 
 ),
@@ -75,11 +98,13 @@ monthly as (
     select
         months.period as month,
         cast(coalesce(signups.new_customers, 0) as bigint) as new_customers,
-        cast(coalesce(churns.churns, 0) as bigint) as churns,
+        cast(coalesce(activations.activated_customers, 0) as bigint) as activated_customers,
         cast(coalesce(churns.churned_customers, 0) as bigint) as churned_customers
     from months
     left join signups
         on months.period = signups.month
+    left join activations
+        on months.period = activations.month
     left join churns
         on months.period = churns.month
 
@@ -91,12 +116,14 @@ running as (
         month,
         new_customers,
         churned_customers,
-        -- signups and churns in months before this one (months start at the first signup,
-        -- and no churn precedes its signup, so nothing earlier is missed)
-        coalesce(sum(new_customers) over earlier_months, 0)
-        - coalesce(sum(churns) over earlier_months, 0) as active_customers_start
+        -- activations up to this month less churns before it (months start at the first
+        -- signup month, before any first_active_month, so nothing earlier is missed)
+        coalesce(sum(activated_customers) over months_to_date, 0)
+        - coalesce(sum(churned_customers) over earlier_months, 0) as active_customers_start
     from monthly
-    window earlier_months as (order by month rows between unbounded preceding and 1 preceding)
+    window
+        months_to_date as (order by month rows between unbounded preceding and current row),
+        earlier_months as (order by month rows between unbounded preceding and 1 preceding)
 
 ),
 

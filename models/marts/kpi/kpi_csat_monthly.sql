@@ -1,4 +1,5 @@
--- SPEC C: CSAT and CES per month of submitted_at.
+-- SPEC C: CSAT and CES per month of submitted_at; satisfied and negative answers are
+-- fct_survey_responses.is_csat_satisfied and is_csat_negative.
 with
 
 surveys as (
@@ -18,8 +19,8 @@ monthly as (
     select
         {{ month_of('submitted_at') }} as month,
         count(csat_score) as csat_responses,
-        sum(case when csat_score >= 4 then 1 else 0 end) as satisfied_responses,
-        sum(case when csat_score <= 2 then 1 else 0 end) as negative_responses,
+        sum(case when is_csat_satisfied then 1 else 0 end) as satisfied_responses,
+        sum(case when is_csat_negative then 1 else 0 end) as negative_responses,
         count(ces_score) as ces_responses,
         avg(cast(ces_score as {{ type_double() }})) as avg_ces
     from surveys

@@ -103,7 +103,7 @@ call_month as (
         sum(case when is_inbound then 1 else 0 end) as inbound_calls,
         sum(case when is_inbound and is_answered_within_service_level then 1 else 0 end) as within_service_level,
         sum(case when is_abandoned then 1 else 0 end) as abandoned_calls,
-        avg(case when is_inbound and is_answered then cast(handle_seconds as {{ type_double() }}) end)
+        avg(cast(answered_inbound_handle_seconds as {{ type_double() }}))
             as avg_handle_time_seconds
     from {{ ref('fct_calls') }}
     group by 1
@@ -123,11 +123,9 @@ contact_month as (
 labor_month as (
 
     select
-        {{ month_of('shifts.shift_start_at') }} as month,
-        sum(shifts.scheduled_seconds / 3600.0 * agents.hourly_cost) as labor_cost
-    from {{ ref('fct_agent_shifts') }} as shifts
-    inner join {{ ref('dim_agents') }} as agents
-        on shifts.agent_id = agents.agent_id
+        {{ month_of('shift_start_at') }} as month,
+        sum(labor_cost) as labor_cost
+    from {{ ref('fct_agent_shifts') }}
     group by 1
 
 ),

@@ -1,4 +1,5 @@
--- SPEC C: NPS split per month of submitted_at. responses = valid surveys with an nps_score.
+-- SPEC C: NPS split per month of submitted_at. responses = valid surveys with an nps_score;
+-- the category of each answer is fct_survey_responses.nps_category.
 with
 
 surveys as (
@@ -18,9 +19,9 @@ monthly as (
     select
         {{ month_of('submitted_at') }} as month,
         count(nps_score) as responses,
-        sum(case when nps_score >= 9 then 1 else 0 end) as promoters,
-        sum(case when nps_score between 7 and 8 then 1 else 0 end) as passives,
-        sum(case when nps_score <= 6 then 1 else 0 end) as detractors
+        sum(case when nps_category = 'promoter' then 1 else 0 end) as promoters,
+        sum(case when nps_category = 'passive' then 1 else 0 end) as passives,
+        sum(case when nps_category = 'detractor' then 1 else 0 end) as detractors
     from surveys
     group by 1
 

@@ -21,11 +21,14 @@ final as (
         talk_seconds,
         hold_seconds,
         wrap_seconds,
+        -- handle time (SPEC C): talk + hold + wrap; fct_calls and the contacts read it
+        talk_seconds + hold_seconds + wrap_seconds as handle_seconds,
         disposition,
         ticket_id,
         cast(quality_score as integer) as quality_score,
         direction = 'inbound' as is_inbound,
         answered_at is not null as is_answered,
+        direction = 'inbound' and answered_at is not null as is_answered_inbound,
         _classified_at
     from base
 

@@ -15,7 +15,9 @@ final as (
         line_number,
         product_id,
         quantity,
-        unit_price
+        unit_price,
+        -- line revenue (SPEC C): quantity x unit_price; order revenue is its sum
+        quantity * unit_price as line_revenue
     from base
 
 )
