@@ -151,9 +151,11 @@ def test_dashboard_renders_in_headless_chromium(published: Path) -> None:
     assert cards == [key for key, *_ in CARDS]
     data = load(published / "cs_kpi_bi.duckdb")
     assert agents == len(data["agent_scorecard"])
-    # agents appear by pseudonym ("<team> #NN"), never by id alone or by name
+    # agents appear by pseudonym ("<team> #NN"; "unknown agent" for an agent_id that is not a
+    # valid agent), never by id alone or by name
     assert sorted(agent_cells) == sorted(r["agent_display_name"] for r in data["agent_scorecard"])
-    assert all(re.fullmatch(r".+ #\d{2,}", cell) for cell in agent_cells), agent_cells
+    assert all(re.fullmatch(r".+ #\d{2,}|unknown agent", cell) for cell in agent_cells), agent_cells
+    assert sum(re.fullmatch(r".+ #\d{2,}", cell) is not None for cell in agent_cells) >= 3
     expected = {r["month"]: r["promoter_pct"] for r in data["nps_monthly"] if r["promoter_pct"] is not None}
     assert dict(promoters) == pytest.approx(expected, rel=1e-12)
     assert SCREENSHOT.stat().st_size > 20_000
