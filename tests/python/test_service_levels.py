@@ -54,14 +54,13 @@ def business_seconds(t1: dt.datetime, t2: dt.datetime, zone: ZoneInfo) -> float:
 
 
 def _status(present: bool, elapsed: float | None, elapsed_as_of: float, target: float,
-            resolved: bool, first_response: bool) -> str:
+            resolved: bool, elapsed_resolved: float | None = None) -> str:
+    """SPEC D v2.1, in its order; elapsed_resolved is given for a first response only."""
     if present:
         return "achieved" if elapsed <= target else "breached"
-    if elapsed_as_of > target:
-        return "breached"
-    if resolved and first_response:
-        return "not_applicable"
-    return "pending"
+    if resolved and elapsed_resolved is not None:
+        return "breached" if elapsed_resolved > target else "not_applicable"
+    return "breached" if elapsed_as_of > target else "pending"
 
 
 def reference(tickets, zone_name: str):
@@ -84,9 +83,10 @@ def reference(tickets, zone_name: str):
                 return business_seconds(start, t, zone) if business else (t - start).total_seconds()
 
             fr_status = _status(responded is not None, elapsed(responded) if responded else None,
-                                elapsed(as_of), fr_target, is_resolved, True)
+                                elapsed(as_of), fr_target, is_resolved,
+                                elapsed(resolved) if is_resolved else None)
             res_status = _status(is_resolved, elapsed(resolved) if is_resolved else None,
-                                 elapsed(as_of), res_target, is_resolved, False)
+                                 elapsed(as_of), res_target, is_resolved)
         rows[r["ticket_id"]] = (fr_business, res_business, fr_status, res_status)
         month = created.astimezone(zone).date().replace(day=1)
         counts = months[month]
@@ -213,3 +213,21 @@ def test_a_bad_configuration_stops_the_build_naming_seed_and_row(
         cwd=project, env=env, capture_output=True, text=True)
     assert zone.returncode != 0
     assert "var reporting_timezone: 'Mars/Olympus' is not an IANA time zone name" in zone.stdout
+
+
+def test_the_seeds_build_green_with_another_zone_schedule_and_window(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """SPEC v2.1: every data and unit test holds whatever the user configures (here New York,
+    the split-shift schedule, holidays and partial policies above, a narrower timestamp
+    window); a unit test that needs a value sets it itself."""
+    env = {**os.environ, "CS_KPI_DUCKDB_PATH": str(tmp_path / "w.duckdb"),
+           "CS_KPI_TEMP_DIR": str(tmp_path / "tmp"), "DBT_PROFILES_DIR": str(project_copy),
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
+           "PYTHONPATH": str(project_copy), "CS_KPI_PII_SALT": "test-only-salt-not-secret"}
+    result = subprocess.run(
+        [DBT, "build", "--vars", '{"reporting_timezone": "America/New_York", '
+         '"min_valid_timestamp": "2000-01-01 00:00:00", "max_valid_timestamp": "2090-01-01 00:00:00"}'],
+        cwd=project_copy, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert " ERROR=0 " in result.stdout and "PASS=" in result.stdout

@@ -8,11 +8,15 @@
     - Elapsed time per target is business or calendar time as the policy says, compared with
       the target exactly, in integer microseconds.
     - The as-of instant is the latest valid timestamp of any column of the valid tickets.
-    - Status, first in order: a response (resolution) present: achieved when elapsed <= target,
-      else breached; absent and elapsed to the as-of instant > target: breached; absent and
-      the ticket resolved (first response only): not_applicable; otherwise pending. NULL for a
-      ticket whose priority has no policy. Only a resolved ticket (solved / closed) has a
-      resolution; a reopened ticket without that status is unresolved.
+    - First-response status, decided in this order (SPEC D v2.1): a response present:
+      achieved when elapsed <= target, else breached; no response and the ticket resolved:
+      the clock stops at resolved_at, breached when elapsed to it > target, else
+      not_applicable; no response and unresolved: breached when elapsed to the as-of instant
+      > target, else pending.
+    - Resolution status: resolved: achieved when elapsed <= target, else breached;
+      unresolved: breached when elapsed to the as-of instant > target, else pending. Only a
+      resolved ticket (solved / closed) has a resolution; a reopened ticket without that
+      status is unresolved. Both statuses are NULL for a ticket whose priority has no policy.
 -#}
 with
 
@@ -160,8 +164,10 @@ final as (
             when has_first_response and first_response_elapsed_microseconds <= first_response_target_microseconds
                 then 'achieved'
             when has_first_response then 'breached'
-            when as_of_elapsed_microseconds > first_response_target_microseconds then 'breached'
+            when is_resolved and resolution_elapsed_microseconds > first_response_target_microseconds
+                then 'breached'
             when is_resolved then 'not_applicable'
+            when as_of_elapsed_microseconds > first_response_target_microseconds then 'breached'
             else 'pending'
         end as sla_first_response_status,
         case
