@@ -174,7 +174,8 @@ def vendor_files(raw_path: str, table: VendorTable, raw_format: str) -> list[str
 
 
 def plan(raw_path: str, raw_format: str, schema: str, source: str | None) -> list[LoadSpec]:
-    """The tables to fill. Plain files: all nine raw tables, each with a file. Vendor
+    """The tables to fill. Plain files: every raw table with a file (all but the optional
+    one must have one). Vendor
     exports: every required vendor table, optional ones when present, and the raw tables no
     vendor provides when their files are present."""
     specs: list[LoadSpec] = []
@@ -200,7 +201,7 @@ def plan(raw_path: str, raw_format: str, schema: str, source: str | None) -> lis
         if raw_table.name in provided:
             continue
         paths = raw_reader.table_files(raw_path, raw_table.name, raw_format)
-        if not paths and source is None:
+        if not paths and source is None and not raw_table.optional:
             raise LoadError(f"{raw_path}: no {raw_table.file_stem}.{raw_format} "
                             f"(nor batches {raw_table.file_stem}__<batch>.{raw_format})")
         if paths:
@@ -226,10 +227,23 @@ def spark_raw_location(spark_dir: Path | None = None) -> Path:
     return ((spark_dir or spark_catalog.spark_dir()) / "raw").resolve()
 
 
-def export_for_spark(con: Connection, specs: list[LoadSpec], location: Path) -> None:
+def export_for_spark(con: Connection, specs: list[LoadSpec], location: Path,
+                     schema: str = "raw") -> None:
     """Each loaded table as one Parquet file in <location>/<schema>/<table>/, replaced by a
     rename (a reader sees the old file or the new one)."""
     con.execute("set TimeZone = 'UTC'")
+    loaded = {spec.table for spec in specs}
+    for raw_table in RAW_TABLES:
+        # An optional table not supplied: an empty Parquet file, so the table Spark registers
+        # over the folder reads as no rows (not a stale earlier load).
+        folder = location / schema / raw_table.file_stem
+        if raw_table.optional and raw_table.file_stem not in loaded:
+            folder.mkdir(parents=True, exist_ok=True)
+            columns = ", ".join(f"cast(null as varchar) as {c}" for c in raw_table.columns)
+            con.execute(f"copy (select {columns}, cast(null as varchar) as _raw_file, "
+                        "cast(null as bigint) as _raw_row, false as _is_malformed, "
+                        "cast(null as timestamptz) as _loaded_at where false) "
+                        f"to '{folder / 'part-00000.parquet'}' (format parquet)")
     for spec in specs:
         folder = location / spec.schema / spec.table
         folder.mkdir(parents=True, exist_ok=True)
@@ -262,7 +276,7 @@ def load(raw_path: str, raw_format: str = "csv", schema: str = "raw",
             if con.kind == "duckdb":
                 con.execute("commit")
             if spark:
-                export_for_spark(con, specs, spark_raw_location())
+                export_for_spark(con, specs, spark_raw_location(), schema)
         finally:
             target.close()
     return results

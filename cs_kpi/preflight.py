@@ -26,7 +26,10 @@ def check(raw_path: str, raw_format: str) -> tuple[list[str], list[str]]:
         return [f"{raw_path}: not a folder"], notes
     for table in RAW_TABLES:
         files = raw_reader.table_files(raw_path, table.name, raw_format)
-        if not files:
+        if not files and table.optional:
+            notes.append(f"{raw_path.rstrip('/')}: {table.file_stem} not supplied (optional, SPEC "
+                         "part E); read as empty, its marts have no rows")
+        elif not files:
             problems.append(f"{raw_path.rstrip('/')}: no {table.file_stem}.{raw_format} "
                             f"(nor batches {table.file_stem}__<batch>.{raw_format})")
         for path in files:

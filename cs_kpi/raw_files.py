@@ -25,6 +25,7 @@ BASE_MODELS = {
     "orders": "base_shop__orders",
     "order_items": "base_shop__order_items",
     "products": "base_shop__products",
+    "ticket_status_changes": "base_helpdesk__ticket_status_changes",
 }
 
 

@@ -16,6 +16,8 @@ class RawTable:
     required: tuple[str, ...]
     key: tuple[str, ...]
     has_updated_at: bool = False
+    # SPEC E: a table that may be absent (no file, no table); its marts are then empty.
+    optional: bool = False
 
     @property
     def file_stem(self) -> str:
@@ -93,6 +95,13 @@ RAW_TABLES: tuple[RawTable, ...] = (
         columns=("product_id", "product_name", "product_line", "tier", "list_price"),
         required=("product_id", "product_line", "tier"),
         key=("product_id",),
+    ),
+    RawTable(
+        name="ticket_status_changes",
+        columns=("ticket_id", "changed_at", "status"),
+        required=("ticket_id", "changed_at", "status"),
+        key=("ticket_id", "changed_at"),
+        optional=True,
     ),
 )
 

@@ -5,11 +5,12 @@
 
 Each raw row gets an arrival instant: the time its system would have exported it
 (customers, tickets, orders: ``updated_at``; calls: ``ended_at``; surveys: ``submitted_at``;
-shifts: ``shift_end``; order items: their order's first version; agents and products: the
-start). Rows are cut at the ``--at`` instants into batches: batch 0 is written as
-``raw_<name>.<fmt>``, batch k as ``raw_<name>__<kk>_<date>.<fmt>``, which the staging base
-models load incrementally. A share of rows (chosen by a hash of the row, so deterministic)
-arrives one batch late, and rows whose arrival cannot be parsed come with the first batch.
+shifts: ``shift_end``; status changes: ``changed_at``; order items: their order's first
+version; agents and products: the start). Rows are cut at the ``--at`` instants into
+batches: batch 0 is written as ``raw_<name>.<fmt>``, batch k as
+``raw_<name>__<kk>_<date>.<fmt>``, which the staging base models load incrementally. A share
+of rows (chosen by a hash of the row, so deterministic) arrives one batch late, and rows
+whose arrival cannot be parsed come with the first batch.
 Every raw row lands in exactly one batch.
 """
 
@@ -30,6 +31,7 @@ ARRIVAL_COLUMN = {
     "calls": "ended_at",
     "surveys": "submitted_at",
     "agent_shifts": "shift_end",
+    "ticket_status_changes": "changed_at",
 }
 
 

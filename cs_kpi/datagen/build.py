@@ -1,11 +1,11 @@
-"""Assemble the nine raw tables: clean entities, typed defects, rendering, text defects."""
+"""Assemble the ten raw tables: clean entities, typed defects, rendering, text defects."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from cs_kpi.datagen import defects, entities, timestamps
+from cs_kpi.datagen import defects, entities, status_history, timestamps
 from cs_kpi.raw_schema import RAW_TABLES_BY_NAME
 
 # Share of rows hit by each kind of defect; small, so the KPIs stay realistic.
@@ -25,14 +25,18 @@ def _as_text(frame: pd.DataFrame, rng: np.random.Generator, table: str) -> pd.Da
 
 
 def generate(scale: float, seed: int) -> dict[str, pd.DataFrame]:
-    """All nine raw tables as all-text frames, deterministic for (scale, seed)."""
+    """All ten raw tables as all-text frames, deterministic for (scale, seed)."""
     rng = np.random.default_rng(seed)
+    # The status histories (SPEC E) have a stream of their own: the nine tables of part A
+    # are the same for a (scale, seed) with or without them.
+    history_rng = np.random.default_rng([seed, 10])
     sizes = entities.Sizes.for_scale(scale)
     customers = entities.customers(rng, sizes)
     agents = entities.agents(rng, sizes)
     agent_ids = agents["agent_id"].to_numpy()
     tickets = entities.tickets(rng, sizes, customers, agent_ids)
     calls = entities.calls(rng, sizes, customers, agent_ids, tickets)
+    changes = status_history.status_changes(history_rng, tickets)
     tables = {
         "customers": customers,
         "agents": agents,
@@ -47,7 +51,9 @@ def generate(scale: float, seed: int) -> dict[str, pd.DataFrame]:
     tables = _typed_defects(rng, tables)
     text = {name: _as_text(frame, rng, name) for name, frame in tables.items()}
     text = _text_defects(rng, text)
-    return {name: defects.shuffle(rng, frame) for name, frame in text.items()}
+    shuffled = {name: defects.shuffle(rng, frame) for name, frame in text.items()}
+    shuffled["ticket_status_changes"] = status_history.as_text(history_rng, changes, RATE)
+    return shuffled
 
 
 def _typed_defects(

@@ -52,6 +52,16 @@ def supersede(
     return pd.concat([frame, older], ignore_index=True)
 
 
+def shift_back(
+    rng: np.random.Generator, frame: pd.DataFrame, column: str, rate: float, days: int
+) -> pd.DataFrame:
+    """Move ``column`` ``days`` earlier on some rows (before the row's parent, as a rule)."""
+    frame = frame.copy()
+    rows = _pick(rng, frame, rate) & frame[column].notna()
+    frame.loc[rows, column] = frame.loc[rows, column] - pd.Timedelta(days=days)
+    return frame
+
+
 # --- text level --------------------------------------------------------------------------
 
 def odd_case(
@@ -101,6 +111,28 @@ def garble_numbers(
 def duplicate(rng: np.random.Generator, frame: pd.DataFrame, rate: float) -> pd.DataFrame:
     """Append exact copies of some rows."""
     return pd.concat([frame, frame[_pick(rng, frame, rate)]], ignore_index=True)
+
+
+def conflicting_copies(
+    rng: np.random.Generator, frame: pd.DataFrame, column: str, rate: float, values: list[str]
+) -> pd.DataFrame:
+    """Append copies of some rows with another value in ``column``: one key, two rows."""
+    copies = frame[_pick(rng, frame, rate)].copy()
+    others = rng.choice(np.asarray(values), len(copies))
+    same = copies[column].str.strip().str.lower() == others
+    copies[column] = np.where(same, "closed", others)
+    return pd.concat([frame, copies], ignore_index=True)
+
+
+def restamped_copies(
+    rng: np.random.Generator, frame: pd.DataFrame, column: str, rate: float
+) -> pd.DataFrame:
+    """Append copies of some rows whose ``...Z`` instant is written ``YYYY-MM-DD hh:mm:ss``:
+    the same instant (the same key) in other text, so not an exact duplicate."""
+    plain = frame[column].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", na=False)
+    copies = frame[_pick(rng, frame, rate) & plain].copy()
+    copies[column] = copies[column].str[:-1].str.replace("T", " ", regex=False)
+    return pd.concat([frame, copies], ignore_index=True)
 
 
 def shuffle(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ ID_COLUMNS = {
     "orders": ["order_id", "customer_id"],
     "order_items": ["order_id"],
     "products": [],
+    "ticket_status_changes": ["ticket_id"],
 }
 
 

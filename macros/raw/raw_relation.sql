@@ -83,12 +83,7 @@
 
 {#- The dbt source of a raw table. -#}
 {% macro raw_source_relation(table_name) -%}
-    {%- set source_names = {
-        'tickets': 'helpdesk', 'calls': 'phone', 'surveys': 'survey',
-        'customers': 'shop', 'orders': 'shop', 'order_items': 'shop', 'products': 'shop',
-        'agents': 'workforce', 'agent_shifts': 'workforce',
-    } -%}
-    {{ return(source(source_names[table_name], 'raw_' ~ table_name)) }}
+    {{ return(source(raw_table_entry(table_name)['source'], 'raw_' ~ table_name)) }}
 {%- endmacro %}
 
 
@@ -190,15 +185,6 @@
 {%- endmacro %}
 
 
-{#- The nine raw tables of SPEC part A. -#}
-{% macro raw_table_names() -%}
-    {{ return([
-        'customers', 'agents', 'agent_shifts', 'tickets', 'calls', 'surveys', 'orders',
-        'order_items', 'products',
-    ]) }}
-{%- endmacro %}
-
-
 {% macro raw_format() -%}
     {%- set raw_format = var('raw_format', 'csv') | lower -%}
     {%- if raw_format not in ['csv', 'parquet'] -%}
@@ -240,11 +226,7 @@
     {%- if not execute -%}
         {{ return([(folder ~ '/raw_' ~ table_name ~ '.' ~ raw_format(), 'parse-time')]) }}
     {%- endif -%}
-    {%- set listed = raw_reader_call('cs_kpi_raw_files(' ~ sql_string(folder) ~ ', '
-        ~ sql_string(table_name) ~ ', ' ~ sql_string(raw_format()) ~ ')') -%}
-    {%- if listed is mapping -%}
-        {{ exceptions.raise_compiler_error(listed['error']) }}
-    {%- endif -%}
+    {%- set listed = raw_file_batches(table_name) -%}
     {%- if required and listed | length == 0 -%}
         {{ exceptions.raise_compiler_error(
             folder ~ ": no raw file for table " ~ table_name ~ " (expected raw_" ~ table_name ~ "."
@@ -253,6 +235,17 @@
     {%- set batches = [] -%}
     {%- for path, batch_id in listed -%}{%- do batches.append((path, batch_id)) -%}{%- endfor -%}
     {{ return(batches) }}
+{%- endmacro %}
+
+
+{#- [path, batch id] of every file of a table in the folder var raw_path (the plugin lists them). -#}
+{% macro raw_file_batches(table_name) -%}
+    {%- set listed = raw_reader_call('cs_kpi_raw_files(' ~ sql_string(var('raw_path').rstrip('/')) ~ ', '
+        ~ sql_string(table_name) ~ ', ' ~ sql_string(raw_format()) ~ ')') -%}
+    {%- if listed is mapping -%}
+        {{ exceptions.raise_compiler_error(listed['error']) }}
+    {%- endif -%}
+    {{ return(listed) }}
 {%- endmacro %}
 
 
@@ -308,7 +301,11 @@
     {%- elif execute and raw_input() == 'source' -%}
         {%- set problems = [] -%}
         {%- for table_name in raw_table_names() -%}
-            {%- do problems.extend(source_problems(table_name)) -%}
+            {%- if raw_table_input(table_name) == 'empty' -%}
+                {{ log_table_not_supplied(table_name, var('raw_schema', 'raw') ~ ".raw_" ~ table_name) }}
+            {%- else -%}
+                {%- do problems.extend(source_problems(table_name)) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- if problems -%}
             {{ exceptions.raise_compiler_error("raw input check failed (" ~ problems | length ~ " problem"
@@ -318,7 +315,9 @@
         {%- set problems = [] -%}
         {%- for table_name in raw_table_names() -%}
             {%- set batches = raw_batches(table_name, required=false) -%}
-            {%- if batches | length == 0 -%}
+            {%- if batches | length == 0 and raw_table_is_optional(table_name) -%}
+                {{ log_table_not_supplied(table_name, var('raw_path').rstrip('/')) }}
+            {%- elif batches | length == 0 -%}
                 {%- do problems.append(var('raw_path').rstrip('/') ~ ": no raw_" ~ table_name ~ "." ~ raw_format()
                     ~ " (nor batches raw_" ~ table_name ~ "__<batch>." ~ raw_format() ~ ")") -%}
             {%- endif -%}

@@ -26,7 +26,7 @@
 {% macro raw_table_input(table_name) -%}
     {%- set mode = raw_input() -%}
     {%- if mode not in var('source_systems', {}) -%}
-        {{ return(mode) }}
+        {{ return('empty' if optional_table_absent(table_name, mode) else mode) }}
     {%- endif -%}
     {%- if table_name in vendor_table_models() -%}
         {{ return('mapped') }}
@@ -35,6 +35,19 @@
         {{ return('source') }}
     {%- endif -%}
     {{ return('source' if source_table_columns(table_name) is not none else 'empty') }}
+{%- endmacro %}
+
+
+{#- True when an optional raw table (SPEC part E) is not supplied by files or source. -#}
+{% macro optional_table_absent(table_name, mode) -%}
+    {%- if not execute or not raw_table_is_optional(table_name) -%}
+        {{ return(false) }}
+    {%- elif mode == 'files' -%}
+        {{ return(raw_file_batches(table_name) | length == 0) }}
+    {%- elif mode == 'source' -%}
+        {{ return(source_table_columns(table_name) is none) }}
+    {%- endif -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 
@@ -197,6 +210,8 @@
         {%- if table_name not in vendor_table_models() -%}
             {%- if raw_table_input(table_name) == 'source' -%}
                 {%- do problems.extend(source_problems(table_name)) -%}
+            {%- elif raw_table_is_optional(table_name) -%}
+                {{ log_table_not_supplied(table_name, var('raw_schema', 'raw') ~ ".raw_" ~ table_name) }}
             {%- else -%}
                 {{ log(var('raw_schema', 'raw') ~ ".raw_" ~ table_name ~ ": not supplied (no vendor source provides raw_" ~ table_name
                     ~ "); read as empty, and the marts built from it are empty", info=true) }}

@@ -2,7 +2,8 @@
     SPEC part B rule 1, in its order:
     1. a malformed CSV line, a row a vendor mapping could not map (_source_reason), or a row
        whose key (or updated_at, where the table has one) is
-       empty, unparseable or (updated_at) out of range is rejected (pre_reject_reason);
+       empty, unparseable or (updated_at, a timestamp key of `timestamp_keys`) out of range
+       is rejected (pre_reject_reason);
     2. the remaining rows are de-duplicated per key:
        - with updated_at: the latest updated_at wins; a row identical to the winner is a
          'duplicate', any other older version is 'superseded'. Ties on updated_at between
@@ -14,7 +15,7 @@
     3. the surviving row of each key ('candidate') is validated afterwards by the caller.
     Emits the select body of a CTE reading `relation`, adding pre_reject_reason and dedup_status.
 #}
-{% macro deduplicate_rows(relation, key_columns, updated_at=none) -%}
+{% macro deduplicate_rows(relation, key_columns, updated_at=none, timestamp_keys=[]) -%}
     {%- set key_list = key_columns | join(', ') -%}
     select
         *,
@@ -53,7 +54,13 @@
                     when _is_malformed then 'malformed_csv_line'
                     when _source_reason is not null then _source_reason
                     {%- for column in key_columns %}
+                    {%- if column in timestamp_keys %}
+                    when {{ column }}_text is null then 'missing_key:{{ column }}'
+                    when {{ column }} is null then 'unparseable_timestamp:{{ column }}'
+                    when {{ timestamp_out_of_range(column) }} then 'out_of_range:{{ column }}'
+                    {%- else %}
                     when {{ column }} is null then 'missing_key:{{ column }}'
+                    {%- endif %}
                     {%- endfor %}
                     {%- if updated_at is not none %}
                     when {{ updated_at }}_text is null then 'missing_required:{{ updated_at }}'
@@ -94,11 +101,11 @@
     against `checks` (reject_reason_columns). Select body for a CTE; follow it with
     row_status_columns() in the final select.
 -#}
-{% macro classify_rows(relation, key_columns, checks, updated_at=none) -%}
+{% macro classify_rows(relation, key_columns, checks, updated_at=none, timestamp_keys=[]) -%}
     select
         *,
         {{ reject_reason_columns(checks, applies_when="dedup_status = 'candidate'") }}
     from (
-        {{ deduplicate_rows(relation, key_columns, updated_at) }}
+        {{ deduplicate_rows(relation, key_columns, updated_at, timestamp_keys) }}
     ) as deduplicated
 {%- endmacro %}

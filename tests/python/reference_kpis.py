@@ -450,4 +450,5 @@ def all_marts(raw_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def valid_counts(raw_dir: Path) -> dict[str, int]:
+    """Valid rows per raw table of SPEC part A (part E: reference_lifecycle.stage_changes)."""
     return {name: len(frame) for name, frame in load_valid(raw_dir).items()}

@@ -1,7 +1,8 @@
 {#-
     SPEC D business time as a cumulative clock. One row per open interval of each local date
     of the reporting time zone (a closed date, or a holiday, has one row with no interval),
-    from the local date of the first valid ticket to that of the as-of instant.
+    from the local date of the first valid ticket to that of the as-of instant
+    (int_ticket_as_of).
     Opening and closing times are local wall-clock times turned into UTC instants with the
     zone's rules of that date, so a daylight-saving change moves them as it should.
     business_microseconds_before_day is the open time of all earlier dates: the business time
@@ -11,9 +12,9 @@
 -#}
 with
 
-tickets as (
+ticket_bounds as (
 
-    select * from {{ ref('stg_helpdesk__tickets') }}
+    select * from {{ ref('int_ticket_as_of') }}
 
 ),
 
@@ -32,10 +33,9 @@ holidays as (
 bounds as (
 
     select
-        {{ day_of('min(created_at)') }} as first_date,
-        {{ day_of('max(' ~ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) ~ ')') }}
-            as last_date
-    from tickets
+        {{ day_of('first_created_at') }} as first_date,
+        {{ day_of('as_of_at') }} as last_date
+    from ticket_bounds
 
 ),
 

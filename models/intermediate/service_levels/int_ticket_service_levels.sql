@@ -1,13 +1,13 @@
 {#-
     SPEC D, per valid ticket: business minutes to the first response and to the resolution,
     and the status of each service-level target of its priority (sla_policies).
-    - clock(t): business microseconds from the start of the business calendar to t: the open
-      time of the dates before t's local date plus the open part of t's own date before t.
-      Business time between t1 <= t2 is clock(t2) - clock(t1), i.e. the length of the parts
-      of [t1, t2) inside open intervals.
+    - clock(t): business microseconds from the start of the business calendar to t
+      (macros/kpi/business_clock.sql); business time between t1 <= t2 is
+      clock(t2) - clock(t1).
     - Elapsed time per target is business or calendar time as the policy says, compared with
       the target exactly, in integer microseconds.
-    - The as-of instant is the latest valid timestamp of any column of the valid tickets.
+    - The as-of instant is int_ticket_as_of.as_of_at (valid tickets' columns and, where
+      supplied, the valid status changes).
     - First-response status, decided in this order (SPEC D v2.1): a response present:
       achieved when elapsed <= target, else breached; no response and the ticket resolved:
       the clock stops at resolved_at, breached when elapsed to it > target, else
@@ -40,8 +40,7 @@ intervals as (
 
 as_of as (
 
-    select max({{ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) }}) as as_of_at
-    from tickets
+    select as_of_at from {{ ref('int_ticket_as_of') }}
 
 ),
 
@@ -77,21 +76,7 @@ points as (
 
 clock as (
 
-    select
-        points.ticket_id,
-        points.point_kind,
-        max(intervals.business_microseconds_before_day)
-        + sum(
-            case
-                when intervals.open_at is null or points.point_at <= intervals.open_at then 0
-                when points.point_at >= intervals.close_at then intervals.interval_microseconds
-                else {{ microseconds_between('intervals.open_at', 'points.point_at') }}
-            end
-        ) as clock_microseconds
-    from points
-    inner join intervals
-        on {{ day_of('points.point_at') }} = intervals.local_date
-    group by points.ticket_id, points.point_kind
+    {{ business_clock('points', 'intervals', ['ticket_id', 'point_kind']) }}
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     One row per day from the first to the last day holding any valid timestamp of customers,
-    tickets, calls, surveys, orders or agent shifts (agents' hired_at is left out: it may lie
+    tickets, ticket status changes, calls, surveys, orders or agent shifts (agents' hired_at is left out: it may lie
     years back). Built portably from an integer series (up to 10^6 days), no date functions
     specific to one engine.
 -#}
@@ -32,6 +32,11 @@ bounds as (
             min(created_at) as first_at,
             max({{ greatest_ts(['created_at', 'first_response_at', 'resolved_at', 'updated_at']) }}) as last_at
         from {{ ref('stg_helpdesk__tickets') }}
+        union all
+        select
+            min(changed_at) as first_at,
+            max(changed_at) as last_at
+        from {{ ref('stg_helpdesk__ticket_status_changes') }}
         union all
         select
             min(started_at) as first_at,

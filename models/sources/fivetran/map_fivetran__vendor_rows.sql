@@ -149,23 +149,12 @@ outcomes as (
 
     select
         'zendesk.ticket_field_history' as vendor_table,
+        case when lower(trim(field_history.field_name)) = 'status' then 'mapped' else 'ignored' end as outcome,
         case
-            when
-                lower(trim(field_history.field_name)) = 'status'
-                and ticket_ids.ticket_id is not null
-                and {{ parse_timestamp(clean_text('field_history.updated')) }} is not null
-                then 'used'
-            else 'ignored'
-        end as outcome,
-        case
-            when lower(trim(field_history.field_name)) <> 'status' then 'not a status change'
-            when ticket_ids.ticket_id is null then 'ticket not in zendesk.ticket'
-            when {{ parse_timestamp(clean_text('field_history.updated')) }} is null then 'updated not a timestamp'
-            else 'resolution and reopens'
+            when lower(trim(field_history.field_name)) = 'status' then 'map_zendesk__ticket_status_changes'
+            else 'not a status change'
         end as detail
     from field_history
-    left join ticket_ids
-        on trim(field_history.ticket_id) = ticket_ids.ticket_id
 
     union all
 

@@ -1,15 +1,8 @@
 {#- One row per rejected raw row of every raw table, with its reason(s) and the raw row. -#}
-{%- set bases = [
-    ('customers', 'base_shop__customers', "customer_id"),
-    ('agents', 'base_workforce__agents', "agent_id"),
-    ('agent_shifts', 'base_workforce__agent_shifts', "shift_id"),
-    ('tickets', 'base_helpdesk__tickets', "ticket_id"),
-    ('calls', 'base_phone__calls', "call_id"),
-    ('surveys', 'base_survey__responses', "response_id"),
-    ('orders', 'base_shop__orders', "order_id"),
-    ('order_items', 'base_shop__order_items', "order_id || '#' || line_number"),
-    ('products', 'base_shop__products', "product_id"),
-] -%}
+{%- set bases = [] -%}
+{%- for entry in raw_table_catalog() -%}
+{%- do bases.append((entry['name'], entry['base'], entry['record_key'])) -%}
+{%- endfor -%}
 
 with
 

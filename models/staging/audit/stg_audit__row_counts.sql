@@ -6,17 +6,10 @@
     raw_rows = valid_rows + superseded_rows + duplicate_rows + rejected_rows must hold;
     the test on this model fails the build when it does not.
 -#}
-{%- set bases = [
-    ('customers', 'base_shop__customers', 'stg_shop__customers'),
-    ('agents', 'base_workforce__agents', 'stg_workforce__agents'),
-    ('agent_shifts', 'base_workforce__agent_shifts', 'stg_workforce__agent_shifts'),
-    ('tickets', 'base_helpdesk__tickets', 'stg_helpdesk__tickets'),
-    ('calls', 'base_phone__calls', 'stg_phone__calls'),
-    ('surveys', 'base_survey__responses', 'stg_survey__responses'),
-    ('orders', 'base_shop__orders', 'stg_shop__orders'),
-    ('order_items', 'base_shop__order_items', 'stg_shop__order_items'),
-    ('products', 'base_shop__products', 'stg_shop__products'),
-] -%}
+{%- set bases = [] -%}
+{%- for entry in raw_table_catalog() -%}
+{%- do bases.append((entry['name'], entry['base'], entry['staging'])) -%}
+{%- endfor -%}
 
 with
 
