@@ -37,6 +37,11 @@ METRIC_MARTS: dict[str, tuple[str, str]] = {
     "avg_handle_time_seconds": ("kpi_executive_summary_monthly", "avg_handle_time_seconds"),
     "first_response_sla_pct": ("kpi_sla_monthly", "first_response_sla_pct"),
     "resolution_sla_pct": ("kpi_sla_monthly", "resolution_sla_pct"),
+    **{metric: ("kpi_ticket_lifecycle_monthly", metric) for metric in (
+        "reopen_rate", "one_touch_rate", "avg_first_resolution_minutes",
+        "avg_full_resolution_minutes", "avg_requester_wait_business_minutes",
+        "avg_agent_work_business_minutes", "avg_agent_wait_business_minutes",
+        "avg_on_hold_business_minutes")},
 }
 
 # count metrics -> (mart, column) they equal at the month grain (a month without rows is 0)
@@ -63,6 +68,11 @@ COUNT_MARTS: dict[str, tuple[str, str]] = {
     "first_response_breached": ("kpi_sla_monthly", "first_response_breached"),
     "resolution_achieved": ("kpi_sla_monthly", "resolution_achieved"),
     "resolution_breached": ("kpi_sla_monthly", "resolution_breached"),
+    "tickets_with_history": ("kpi_ticket_lifecycle_monthly", "tickets_with_history"),
+    "lifecycle_resolved_tickets": ("kpi_ticket_lifecycle_monthly", "resolved_tickets"),
+    "tickets_with_resolution": ("kpi_ticket_lifecycle_monthly", "tickets_with_resolution"),
+    "reopened_tickets": ("kpi_ticket_lifecycle_monthly", "reopened_tickets"),
+    "one_touch_tickets": ("kpi_ticket_lifecycle_monthly", "one_touch_tickets"),
 }
 # counts with no monthly mart column of their own (each is the numerator of a KPI above)
 OTHER_COUNTS = {"satisfied_csat_responses", "calls_within_service_level", "answered_inbound_calls"}
@@ -202,6 +212,24 @@ def test_fcr_by_agent_team_equals_the_scorecard(semantic_manifest: Path, built_f
         assert mf_row["fcr_eligible_contacts"] == row["fcr_eligible_contacts"]
         assert math.isclose(mf_row["fcr_rate"], 100 * row["fcr_contacts"] / row["fcr_eligible_contacts"],
                             rel_tol=1e-9), f"{month} {team}"
+
+
+def test_csat_by_agent_team_equals_the_scorecard(semantic_manifest: Path, built_from_csv: Path,
+                                                 tmp_path: Path) -> None:
+    """The support lead's first question: csat_pct by the agent's team (surveys carry their
+    agent, fct_survey_responses.agent_id) equals the scorecard's CSAT counts summed by team."""
+    frame = mf_query(built_from_csv, None, None, tmp_path / "csat.csv", saved_query="csat_by_team_monthly")
+    frame = frame[frame["agent__team"].notna()]
+    frame["month"] = pd.to_datetime(frame["metric_time__month"]).dt.date
+    scorecard = read_table(built_from_csv, "marts.kpi_agent_scorecard_monthly")
+    scorecard = scorecard[scorecard["team"].notna()]
+    scorecard["month"] = pd.to_datetime(scorecard["month"]).dt.date
+    sums = scorecard.groupby(["month", "team"])[["csat_responses"]].sum()
+    sums = sums[sums["csat_responses"] > 0]
+    got = frame[frame["csat_responses"] > 0].set_index(["month", "agent__team"])
+    assert len(sums) >= 6 and len(got) == len(sums)
+    for (month, team), row in sums.iterrows():
+        assert got.loc[(month, team)]["csat_responses"] == row["csat_responses"], f"{month} {team}"
 
 
 def test_saved_query_gives_the_headline_kpis(semantic_manifest: Path, monthly: pd.DataFrame,

@@ -5,8 +5,9 @@
     - contacts_handled: contacts (tickets + answered inbound calls) assigned to the agent, by
       month of contact start; fcr_* as in kpi_fcr_monthly, attributed to the contact's agent;
     - tickets_solved: resolved tickets of the agent whose resolved_at falls in the month;
-    - csat_*: surveys about the agent's ticket or call (by ticket_id / call_id), month of
-      submitted_at; csat_pct = 100 * share of fct_survey_responses.is_csat_satisfied;
+    - csat_*: surveys attributed to the agent (fct_survey_responses.agent_id: the agent of
+      the surveyed ticket, else call), month of submitted_at; csat_pct = 100 * share of
+      fct_survey_responses.is_csat_satisfied;
     - avg_handle_time_seconds: fct_calls.answered_inbound_handle_seconds of the agent's calls;
     - quality: reviewed calls (quality_score present) of the agent by month of started_at,
       avg_quality_score and quality_pass_pct = 100 * share scoring >= 80;
@@ -128,22 +129,6 @@ call_stats as (
 
 ),
 
-survey_agents as (
-
-    select
-        surveys.response_id,
-        surveys.submitted_at,
-        surveys.csat_score,
-        surveys.is_csat_satisfied,
-        coalesce(tickets.agent_id, calls.agent_id) as agent_id
-    from surveys
-    left join tickets
-        on surveys.ticket_id = tickets.ticket_id
-    left join calls
-        on surveys.call_id = calls.call_id
-
-),
-
 survey_stats as (
 
     select
@@ -151,7 +136,7 @@ survey_stats as (
         {{ month_of('submitted_at') }} as month,
         count(csat_score) as csat_responses,
         sum(case when is_csat_satisfied then 1 else 0 end) as satisfied_responses
-    from survey_agents
+    from surveys
     where agent_id is not null
     group by 1, 2
 
