@@ -165,13 +165,18 @@ def load(database: Path | Warehouse, days: int = 90) -> dict[str, Any]:
                     count(*) filter (where sla_first_response_status = 'pending'
                         or sla_resolution_status = 'pending') as pending
                 from marts.fct_tickets""")[0],
-            "sla_as_of": str(con.scalar(
-                "select max(greatest(created_at, coalesce(first_response_at, created_at), "
-                "coalesce(resolved_at, created_at), updated_at)) from marts.fct_tickets")),
+            "sla_as_of": str(con.scalar("select as_of_at from marts.dim_ticket_as_of")),
             "reporting_timezone": info["reporting_timezone"] or "UTC",
             "daily_window": [first_day.isoformat(), last_day.isoformat()],
             "ticket_ops_daily": _rows(con, daily.format(table="kpi_ticket_ops_daily"), window),
             "call_ops_daily": _rows(con, daily.format(table="kpi_call_ops_daily"), window),
+            "lifecycle_monthly": _rows(con, """
+                select month, tickets_with_history, reopen_rate, one_touch_rate,
+                    avg_requester_wait_business_minutes, avg_agent_work_business_minutes,
+                    avg_agent_wait_business_minutes, avg_on_hold_business_minutes
+                from marts.kpi_ticket_lifecycle_monthly where month <= ? order by month""",
+                month_param),
+            "backlog_daily": _rows(con, daily.format(table="kpi_ticket_backlog_daily"), window),
             "scorecard_columns": [{"key": k, "label": label.format(currency=currency), "digits": d}
                                   for k, label, d in SCORECARD],
             # agents by their pseudonym (dim_agents.agent_display_name), never by name

@@ -22,7 +22,8 @@ SCREENSHOT = PROJECT / "warehouse" / "screenshots" / "dashboard.png"
 CHARTS = ["chart-nps-split", "chart-fcr-repeat", "chart-churn", "chart-retention", "chart-sales",
           "chart-tickets-daily", "chart-backlog-daily", "chart-calls-daily",
           "chart-service-level-daily", "chart-sla-monthly", "chart-sla-priority",
-          "chart-impact-nps", "chart-impact-fcr"]
+          "chart-impact-nps", "chart-impact-fcr", "chart-lifecycle-rates", "chart-lifecycle-waits",
+          "chart-backlog-age"]
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,13 @@ def test_dashboard_data_are_the_published_marts(published: Path) -> None:
             assert _close(row[key], expected), (key, row["month"], row[key], expected)
     assert len(data["agent_scorecard"]) == agents > 0
     assert {r["segment_type"] for r in data["support_impact"]} == {"latest_nps_category", "last_contact_fcr"}
+    with duckdb.connect(str(published / "cs_kpi_bi.duckdb"), read_only=True) as con:
+        lifecycle = con.execute("select month, reopen_rate from marts.kpi_ticket_lifecycle_monthly "
+                                "where month <= ? order by month", [report]).fetchall()
+        as_of = con.execute("select as_of_at from marts.dim_ticket_as_of").fetchall()[0][0]
+    assert [(r["month"], r["reopen_rate"]) for r in data["lifecycle_monthly"]] == [
+        (m.isoformat(), rate) for m, rate in lifecycle] and lifecycle
+    assert data["sla_as_of"] == str(as_of)
 
 
 def test_charts_end_where_the_data_end(published: Path) -> None:
@@ -83,11 +91,12 @@ def test_charts_end_where_the_data_end(published: Path) -> None:
                                   [dt.date.fromisoformat(data["report_month"])]).fetchall()[0][0]
     assert later_churn > 0, "the published churn mart runs past the report month (the case fixed)"
     for series in ("executive_summary", "nps_monthly", "fcr_repeat_monthly", "churn_monthly",
-                   "sales_monthly", "sla_monthly"):
+                   "sales_monthly", "sla_monthly", "lifecycle_monthly"):
         assert data[series][-1]["month"] == data["report_month"], series
     tickets = [r["day"] for r in data["ticket_ops_daily"]]
     calls = [r["day"] for r in data["call_ops_daily"]]
-    assert tickets == calls and tickets[-1] == data["last_day"] and len(tickets) == 90
+    backlog = [r["day"] for r in data["backlog_daily"]]
+    assert tickets == calls == backlog and tickets[-1] == data["last_day"] and len(tickets) == 90
     assert data["daily_window"] == [tickets[0], tickets[-1]]
     cost = {c["key"]: c["label"] for c in data["cards"]}["cost_per_contact"]
     assert cost == "Cost per contact (USD)"  # dbt var cost_currency

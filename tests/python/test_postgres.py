@@ -354,7 +354,11 @@ def test_fivetran_exports_on_postgres(database: dict[str, str], generated_raw: P
     pg_dbt(["run"], database, tmp_path, raw_input="fivetran")
     on_pg = pg_tables(database)
     on_duckdb = duckdb_tables(built_from_csv)
-    marts = [name for name in on_duckdb if name.startswith("marts.kpi_")]
+    # The lifecycle marts (SPEC E) are not compared: the exporter writes the status history
+    # that gives back each ticket's resolved_at and reopened_count, not the raw history
+    # (test_vendor_mappings.test_round_trip_maps_the_status_history checks that mapping).
+    marts = [name for name in on_duckdb if name.startswith("marts.kpi_")
+             and name not in ("marts.kpi_ticket_lifecycle_monthly", "marts.kpi_ticket_backlog_daily")]
     assert len(marts) >= 10
     assert_same({m: on_duckdb[m] for m in marts}, {m: on_pg[m] for m in marts},
                 ("DuckDB from raw files", "PostgreSQL from Fivetran exports"))
