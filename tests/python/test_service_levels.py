@@ -1,4 +1,4 @@
-"""SPEC D against an independent Python reading of it, in several time zones.
+"""SPEC D (and the lifecycle of SPEC E) against an independent Python reading, in several zones.
 
 Business minutes are recomputed here with zoneinfo, interval by interval over local dates
 (no cumulative clock, no SQL), and the SLA statuses and kpi_sla_monthly from them, for a
@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 from conftest import DBT, PROJECT, generate, read_table
+from reference_kpis import load_valid
+from reference_lifecycle import lifecycle_marts
+from test_marts_match_reference import assert_same_rows
 
 UTC = dt.UTC
 HOURS = [(1, "08:00", "12:00"), (1, "13:00", "17:30"), (2, "08:00", "17:30"), (3, "08:00", "17:30"),
@@ -124,7 +127,8 @@ def _build(project: Path, raw: Path, zone: str, workdir: Path) -> Path:
     env = {**os.environ, "CS_KPI_DUCKDB_PATH": str(database), "CS_KPI_TEMP_DIR": str(workdir / "tmp"),
            "DBT_PROFILES_DIR": str(project), "DBT_TARGET_PATH": str(workdir / "target"),
            "DBT_LOG_PATH": str(workdir / "logs"), "PYTHONPATH": str(project)}
-    command = [DBT, "build", "--select", "+kpi_sla_monthly", "--exclude", "resource_type:test",
+    command = [DBT, "build", "--select", "+kpi_sla_monthly", "+kpi_ticket_lifecycle_monthly",
+               "+kpi_ticket_backlog_daily", "--exclude", "resource_type:test",
                "resource_type:unit_test", "--vars",
                f'{{"raw_path": "{raw}", "reporting_timezone": "{zone}"}}']
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -170,6 +174,11 @@ def test_business_minutes_and_sla_match_the_reference(
                        "resolution_breached", "resolution_pending"):
             assert row[column] == counts.get(column, 0), (zone, row["month"], column)
     assert {m for m, c in months.items() if c["tickets"]} <= set(mart["month"])
+    # SPEC E in the same zone and schedule: the lifecycle marts equal the plain-Python reading.
+    expected = lifecycle_marts(sla_raw, load_valid(sla_raw)["tickets"], zone, HOURS,
+                               {dt.date.fromisoformat(d) for d in HOLIDAYS})
+    for name in ("kpi_ticket_lifecycle_monthly", "kpi_ticket_backlog_daily"):
+        assert_same_rows(f"{name} ({zone})", read_table(database, f"marts.{name}"), expected[name])
 
 
 def test_a_bad_configuration_stops_the_build_naming_seed_and_row(
