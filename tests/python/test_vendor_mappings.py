@@ -99,7 +99,13 @@ def round_trip(built_from_csv: Path, generated_raw: Path,
     return database, report.inexpressible, full
 
 
-@pytest.mark.parametrize("mart", [*CONTRACTED, "kpi_sla_monthly"])
+# The lifecycle marts (SPEC E) are compared with the reference reading of the exported history
+# (test_round_trip_maps_the_status_history): the exporter writes the history that gives back
+# each ticket's resolved_at and reopened_count, not the raw one.
+LIFECYCLE = ("kpi_ticket_lifecycle_monthly", "kpi_ticket_backlog_daily")
+
+
+@pytest.mark.parametrize("mart", [*(m for m in CONTRACTED if m not in LIFECYCLE), "kpi_sla_monthly"])
 def test_round_trip_gives_the_same_marts(round_trip: tuple[Path, dict, Path],
                                          built_from_csv: Path, mart: str) -> None:
     database, _, _ = round_trip
@@ -191,6 +197,13 @@ def test_pipeline_on_fivetran_sample_rows(tmp_path: Path) -> None:
         return row
 
     _rewrite(folder / "zendesk" / "ticket.csv", ticket)
+    # The sample's status history is mostly of other tickets than its ten (19 of 20 rows): a
+    # sync of these ten tickets would not hold them, so the copy keeps the rows of its tickets.
+    sample_ids = set(pd.read_csv(folder / "zendesk" / "ticket.csv", dtype=str)["id"].str.strip())
+    history = pd.read_csv(folder / "zendesk" / "ticket_field_history.csv", dtype=str,
+                          keep_default_na=False)
+    history[history["ticket_id"].str.strip().isin(sample_ids)].to_csv(
+        folder / "zendesk" / "ticket_field_history.csv", index=False)
     _rewrite(folder / "shopify" / "order.csv",
              lambda row: {**row, "financial_status": "pending"}
              if row["id"] == "2674098602081" else row)
@@ -225,6 +238,8 @@ def test_pipeline_on_fivetran_sample_rows(tmp_path: Path) -> None:
         # lacks.
         ("order_items", "order_rejected"): 1,
         ("order_items", "product_missing"): 2,
+        # the status history of a ticket deleted in the source follows its ticket (SPEC E)
+        ("ticket_status_changes", "ticket_rejected"): 1,
     }
     by_key = dict(zip(rejects["record_key"], rejects["reject_reason"], strict=True))
     assert by_key["16988"] == "unmapped_value:status=escalated"
