@@ -27,14 +27,15 @@ def _as_text(frame: pd.DataFrame, rng: np.random.Generator, table: str) -> pd.Da
 def generate(scale: float, seed: int) -> dict[str, pd.DataFrame]:
     """All ten raw tables as all-text frames, deterministic for (scale, seed)."""
     rng = np.random.default_rng(seed)
-    # The status histories (SPEC E) have a stream of their own: the nine tables of part A
-    # are the same for a (scale, seed) with or without them.
+    # The status histories (SPEC E) and the tickets solved without a reply (SPEC D v2.1) draw
+    # from a stream of their own, so the other draws of a (scale, seed) stay as they were.
     history_rng = np.random.default_rng([seed, 10])
     sizes = entities.Sizes.for_scale(scale)
     customers = entities.customers(rng, sizes)
     agents = entities.agents(rng, sizes)
     agent_ids = agents["agent_id"].to_numpy()
     tickets = entities.tickets(rng, sizes, customers, agent_ids)
+    tickets = entities.solved_without_reply(history_rng, tickets, 0.06)
     calls = entities.calls(rng, sizes, customers, agent_ids, tickets)
     changes = status_history.status_changes(history_rng, tickets)
     tables = {

@@ -181,6 +181,24 @@ def tickets(
     })
 
 
+def solved_without_reply(
+    rng: np.random.Generator, frame: pd.DataFrame, share: float
+) -> pd.DataFrame:
+    """Some resolved tickets never got a public reply (solved by a macro, on the phone, or by
+    the requester): no first_response_at, no agent reply, resolved 5 minutes to 2 days after
+    creation, so both sides of the first-response targets occur (SPEC D v2.1)."""
+    rows = (rng.random(len(frame)) < share) & frame["status"].isin(["solved", "closed"]).to_numpy()
+    frame = frame.copy()
+    delay = _seconds(rng.uniform(300, 2 * DAY, int(rows.sum())))
+    frame.loc[rows, "first_response_at"] = pd.NaT
+    frame.loc[rows, "agent_replies"] = "0"
+    created = frame.loc[rows, "created_at"].to_numpy(dtype="datetime64[s]")
+    frame.loc[rows, "resolved_at"] = created + delay
+    later = frame["updated_at"] < frame["resolved_at"]
+    frame.loc[later, "updated_at"] = frame.loc[later, "resolved_at"]
+    return frame
+
+
 def calls(
     rng: np.random.Generator, sizes: Sizes, customer_frame: pd.DataFrame,
     agent_ids: np.ndarray, ticket_frame: pd.DataFrame,
