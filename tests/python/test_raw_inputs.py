@@ -89,10 +89,13 @@ HOSTILE_ROWS = {
 
 @pytest.fixture(scope="module")
 def hostile_raw(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated CSVs, with columns in another order and the rows above appended."""
+    """The generated CSVs, with columns in another order and the rows above appended, and
+    without the optional raw_ticket_status_changes (SPEC E: not supplied)."""
     out = tmp_path_factory.mktemp("hostile")
     for source in generated_raw.glob("raw_*.csv"):
         name = source.stem.removeprefix("raw_")
+        if name == "ticket_status_changes":
+            continue
         frame = pd.read_csv(source, dtype=str, keep_default_na=False)
         extra = pd.DataFrame([row for row, _ in HOSTILE_ROWS.get(name, [])],
                              columns=frame.columns, dtype=object).fillna("")
@@ -109,7 +112,21 @@ def hostile_build(hostile_raw: Path, tmp_path_factory: pytest.TempPathFactory) -
     result = dbt(["build"], database, raw_dir=hostile_raw,
                  check=False)
     assert result.returncode == 0, result.stdout[-6000:]
+    (database.parent / "build.log").write_text(result.stdout, encoding="utf-8")
     return database
+
+
+def test_absent_status_history_gives_empty_lifecycle_marts_and_a_line(hostile_build: Path) -> None:
+    """SPEC E: without raw_ticket_status_changes the build says so, the lifecycle is empty and
+    every other mart is built as before."""
+    printed = (hostile_build.parent / "build.log").read_text(encoding="utf-8")
+    assert "raw_ticket_status_changes not supplied (optional, SPEC part E)" in printed
+    for relation in ("marts.fct_ticket_lifecycle", "marts.kpi_ticket_lifecycle_monthly",
+                     "marts.kpi_ticket_backlog_daily"):
+        assert len(read_table(hostile_build, relation)) == 0, relation
+    counts = read_table(hostile_build, "staging.stg_audit__row_counts").set_index("raw_table")
+    assert counts.loc["ticket_status_changes", "raw_rows"] == 0
+    assert len(read_table(hostile_build, "marts.kpi_sla_monthly")) > 0
 
 
 def test_hostile_rows_are_rejected_with_their_reason(hostile_build: Path) -> None:
