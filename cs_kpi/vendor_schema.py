@@ -263,6 +263,7 @@ SYSTEM_VENDORS: dict[str, tuple[str, ...]] = {
     "freshdesk": ("freshdesk",),
 }
 VENDOR_PROVIDES: dict[str, tuple[str, ...]] = {
-    "fivetran": ("tickets", "customers", "orders", "order_items", "products"),
+    "fivetran": ("tickets", "ticket_status_changes", "customers", "orders", "order_items",
+                 "products"),
     "freshdesk": ("tickets",),
 }
