@@ -55,6 +55,7 @@ NEWEST_ROW = (
     ("calls", "stg_phone__calls", "started_at"),
     ("surveys", "stg_survey__responses", "submitted_at"),
     ("orders", "stg_shop__orders", "updated_at"),
+    ("ticket_status_changes", "stg_helpdesk__ticket_status_changes", "changed_at"),
 )
 
 
